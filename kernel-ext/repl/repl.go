@@ -85,6 +85,9 @@ type Result struct {
 	Value *Display `json:"value,omitempty"`
 	// Err is set when the cell failed.
 	Err *Error `json:"error,omitempty"`
+	// Page is a MIME bundle for the front end's pager (help text), sent as
+	// a "page" payload of execute_reply; nil when there is none.
+	Page map[string]any `json:"page,omitempty"`
 }
 
 // Error describes a failed cell as the error message of the Jupyter
