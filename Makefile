@@ -1,0 +1,67 @@
+# goconc: two commands do everything (see README.md):
+#   make run    build, install the kernelspec, execute every notebook into out/
+#   make test   the whole test suite
+# Each installs what is missing first (.ci/deps).
+
+GO      ?= go
+# Jupyter comes from Debian's packages under /usr/bin/python3, or from the
+# active conda environment (environment.yml).
+ifneq ($(CONDA_PREFIX),)
+PYTHON  ?= $(CONDA_PREFIX)/bin/python
+else
+PYTHON  ?= /usr/bin/python3
+endif
+JUPYTER ?= $(dir $(PYTHON))jupyter
+
+BIN     := bin/goconc
+# Tests install the kernelspec into a private prefix: they never touch the
+# user's Jupyter set-up.
+TESTJUP := $(CURDIR)/build/test-jupyter
+E2E_ENV := JUPYTER_PATH=$(TESTJUP)/share/jupyter GOCONC_KERNEL=goconc-test JUPYTER=$(JUPYTER) \
+           PYDEVD_DISABLE_FILE_VALIDATION=1 JUPYTER_PLATFORM_DIRS=1
+
+.PHONY: all build deps install run test test-go test-e2e conformance bench clean
+
+all: build
+
+deps:
+	@.ci/deps
+
+build:
+	$(GO) build -o $(BIN) ./kernel-ext/cmd/goconc
+
+# install puts the kernelspec where the user's Jupyter (Notebook, Lab,
+# console) finds it: the active conda environment, else the user's data dir.
+install: build
+ifneq ($(CONDA_PREFIX),)
+	$(BIN) install --sys-prefix
+else
+	$(BIN) install --user
+endif
+
+run: deps install
+	@mkdir -p out
+	@set -e; for nb in $$(ls notebooks/*.ipynb 2>/dev/null); do \
+	  echo "run: $$nb"; \
+	  $(JUPYTER) nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=goconc \
+	    --ExecutePreprocessor.timeout=1800 --output-dir out "$$nb" 2>>out/nbconvert.log; \
+	done; echo "run: executed notebooks are in out/"
+
+test: deps test-go test-e2e
+
+test-go:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	$(GO) test -short -race ./kernel-ext/jupyter/... ./kernel-ext/kernel/... ./kernel-ext/display/...
+	$(GO) test -short ./...
+
+test-e2e: build
+	$(BIN) install --prefix $(TESTJUP) --name goconc-test
+	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_conformance test_client
+
+bench: deps build
+	$(BIN) install --prefix $(TESTJUP) --name goconc-test
+	$(E2E_ENV) $(PYTHON) kernel-ext/e2e/bench_kernel.py
+
+clean:
+	rm -rf bin build out

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/goconc/goconc/kernel-ext/jupyter"
+	"github.com/goconc/goconc/kernel-ext/kernel"
+	"github.com/goconc/goconc/kernel-ext/supervisor"
+	"github.com/goconc/goconc/kernel-ext/worker"
+)
+
+func runKernel(args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	debug := fs.Bool("debug", os.Getenv("GOCONC_DEBUG") != "", "log at debug level")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("kernel: want one connection file, got %d arguments", fs.NArg())
+	}
+	level := slog.LevelInfo
+	if *debug {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	info, err := jupyter.LoadConnectionFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	srv, err := jupyter.Listen(info, jupyter.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	sup, err := supervisor.New(supervisor.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer sup.Close()
+
+	k := kernel.New(srv, sup, kernel.Info{Version: version}, log)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	// SIGINT interrupts the running cell, as it does in ipykernel; it
+	// never stops the kernel.
+	sigint := make(chan os.Signal, 1)
+	signal.Notify(sigint, os.Interrupt)
+	defer signal.Stop(sigint)
+	go func() {
+		for range sigint {
+			if err := k.Interrupt(); err != nil {
+				log.Warn("interrupt on SIGINT", "err", err)
+			}
+		}
+	}()
+
+	if _, err := k.Serve(ctx); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("kernel: %w", err)
+	}
+	return nil
+}
+
+func runWorker(args []string) error {
+	if len(args) != 0 {
+		return fmt.Errorf("worker: unexpected arguments %q", args)
+	}
+	// Front ends may signal the whole process group on interrupt; the
+	// kernel forwards interrupts to the worker itself, so the worker must
+	// not die of a SIGINT meant for the kernel.
+	signal.Ignore(os.Interrupt)
+	return worker.Main(context.Background())
+}

@@ -1,0 +1,72 @@
+// Command goconc is a Jupyter kernel for Go, backed by the yaegi
+// interpreter, made for experiments on Go concurrency.
+//
+// Usage:
+//
+//	goconc install [--user | --sys-prefix | --prefix DIR] [--name NAME]
+//	goconc kernel CONNECTION_FILE
+//	goconc bench [EXPERIMENT...] [--quick] --out DIR
+//	goconc version
+//
+// Jupyter runs "goconc kernel" through the installed kernelspec; the kernel
+// runs cells in a worker process ("goconc worker", not for direct use) that
+// it restarts when a cell crashes it.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is goconc's version, set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "goconc:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `goconc: a Jupyter kernel for Go concurrency experiments
+
+Usage:
+  goconc install [--user | --sys-prefix | --prefix DIR] [--name NAME]
+                     install the kernelspec (default: system-wide)
+  goconc kernel CONNECTION_FILE
+                     run the kernel (Jupyter does this)
+  goconc bench [EXPERIMENT...] [--quick] --out DIR
+                     run experiments natively, without Jupyter
+  goconc version     print the version
+`
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "install":
+		return runInstall(rest, stdout, stderr)
+	case "kernel":
+		return runKernel(rest, stderr)
+	case "worker":
+		return runWorker(rest)
+	case "bench":
+		return runBench(rest, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "goconc", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

@@ -1,0 +1,56 @@
+package session
+
+import (
+	"bytes"
+	"runtime"
+	"strconv"
+	"time"
+)
+
+// yaegi's EvalWithContext returns as soon as its context is cancelled,
+// while the goroutine it started to run the program goes on until the
+// interpreted code notices the stop (the next step) or a native call it is
+// in returns. Evaluating the next cell meanwhile is a data race inside the
+// interpreter. yaegi offers no way to wait for that goroutine, so after an
+// interrupt the session looks for it in the goroutine dump (it is "created
+// by EvalWithContext in goroutine N", N being the caller) and waits, within
+// limits, for it to end.
+
+// waitLeftover waits up to limit for the goroutine that caller's call of
+// EvalWithContext started to end, and reports whether it did.
+func waitLeftover(caller uint64, limit time.Duration) bool {
+	marker := []byte("interp.(*Interpreter).EvalWithContext in goroutine " + strconv.FormatUint(caller, 10) + "\n")
+	deadline := time.Now().Add(limit)
+	buf := make([]byte, 1<<16)
+	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
+		for {
+			n := runtime.Stack(buf, true)
+			if n < len(buf) {
+				buf = buf[:n]
+				break
+			}
+			buf = make([]byte, 2*len(buf))
+		}
+		if !bytes.Contains(buf, marker) {
+			return true
+		}
+		buf = buf[:cap(buf)]
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(delay)
+	}
+}
+
+// goroutineID returns the id of the calling goroutine, from the header of
+// its stack dump ("goroutine 96 [running]:").
+func goroutineID() uint64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	fields := bytes.Fields(buf[:n])
+	if len(fields) < 2 {
+		return 0
+	}
+	id, _ := strconv.ParseUint(string(fields[1]), 10, 64)
+	return id
+}

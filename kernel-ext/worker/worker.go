@@ -1,0 +1,441 @@
+// Package worker is the process that hosts the yaegi session on behalf of
+// the kernel (`goconc worker`, started by package supervisor).
+//
+// The worker exists because interpreted code can kill the process that runs
+// it: an unrecovered panic in a goroutine the cell started, or a fatal
+// runtime error, ends the process. Keeping the session in a child process
+// lets the kernel survive, report the crash and start a fresh worker.
+//
+// Requests arrive on fd 3 and events leave on fd 4, as frames written by
+// Encode (see Request and Event). Fd 1 and 2 are pipes the supervisor
+// streams to the running cell; the worker writes nothing of the protocol
+// there.
+//
+// One execute runs at a time, on its own goroutine; complete, inspect and
+// is_complete are answered beside it, interrupt cancels its context, and
+// a read of stdin becomes an input request answered by an input reply.
+//
+// Magics are the lines starting with % at the top of a cell, one per line;
+// the rest of the cell runs as Go, with the magic lines blanked so that
+// positions in errors stay those of the cell. %env, %gomaxprocs,
+// %goroutines and %help are handled here; %restart is handled by the
+// supervisor and is refused here.
+//
+// Displays are attributed to the running cell, whichever goroutine makes
+// them, so a display from a goroutine of a finished cell shows in the
+// cell running at the time. With no cell running it is dropped, with a
+// note on stderr (which the supervisor shows, marked, with the next cell).
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/goconc/goconc/kernel-ext/repl"
+	"github.com/goconc/goconc/kernel-ext/session"
+	"github.com/goconc/goconc/kernel-ext/symbols"
+)
+
+// Evaluator evaluates cells; *session.Session implements it. Complete,
+// Inspect and IsComplete are called while Execute runs, from other
+// goroutines.
+type Evaluator interface {
+	Execute(ctx context.Context, code string) repl.Result
+	Complete(code string, cursor int) repl.Completion
+	Inspect(code string, cursor, detail int) repl.Inspection
+	IsComplete(code string) repl.Completeness
+	Close() error
+}
+
+// Publisher carries displays to the kernel. It has the method set of
+// display.Publisher, so the worker's publisher can be installed there.
+type Publisher interface {
+	Display(d repl.Display)
+	ClearOutput(wait bool)
+}
+
+// Config describes the pipes and the evaluator Serve works with.
+type Config struct {
+	// Requests is read for Request frames; Serve returns when it ends.
+	Requests io.Reader
+	// Events receives Event frames.
+	Events io.Writer
+	// Stdout and Stderr receive what cells and magics print.
+	Stdout, Stderr io.Writer
+	// NewEvaluator creates the evaluator. pub publishes displays attributed
+	// to the running cell; opts carries the writers and the stdin reader
+	// that turns reads into input requests.
+	NewEvaluator func(opts session.Options, pub Publisher) (Evaluator, error)
+}
+
+// Main runs the worker of a goconc kernel: it serves requests from fd 3
+// with a session, sending events on fd 4, until fd 3 ends or ctx is done.
+func Main(ctx context.Context) error {
+	for _, fd := range []int{3, 4} {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return fmt.Errorf("worker: fd %d is not open (the worker is started by the kernel, not by hand): %w", fd, err)
+		}
+		// Processes started by cells must not inherit the protocol pipes:
+		// they would keep the supervisor from seeing the worker's death.
+		unix.CloseOnExec(fd)
+	}
+	req := os.NewFile(3, "goconc-requests")
+	ev := os.NewFile(4, "goconc-events")
+	defer req.Close()
+	defer ev.Close()
+	return Serve(ctx, Config{
+		Requests: req,
+		Events:   ev,
+		Stdout:   os.Stdout,
+		Stderr:   os.Stderr,
+		NewEvaluator: func(opts session.Options, pub Publisher) (Evaluator, error) {
+			installPublisher(pub)
+			opts.Docs = symbols.Docs
+			s, err := session.New(opts)
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		},
+	})
+}
+
+// Serve answers the requests read from cfg.Requests until it ends (nil) or
+// ctx is done (ctx.Err()). A cell still running then is abandoned: the
+// worker process is expected to exit.
+func Serve(ctx context.Context, cfg Config) error {
+	s := &server{
+		events: cfg.Events,
+		stdout: cfg.Stdout,
+		stderr: cfg.Stderr,
+		acks:   map[uint64]chan struct{}{},
+	}
+	s.stdin = &stdinReader{s: s}
+	ev, err := cfg.NewEvaluator(session.Options{Stdout: cfg.Stdout, Stderr: cfg.Stderr, Stdin: s.stdin}, publisher{s})
+	if err != nil {
+		err = fmt.Errorf("worker: start session: %w", err)
+		_ = s.send(Event{Kind: EventReady, Error: err.Error()})
+		return err
+	}
+	s.eval = ev
+	if err := s.send(Event{Kind: EventReady}); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+
+	// What the worker runs before any cell (this goroutine, the request
+	// reader started below, the goroutine running the cell): the baseline
+	// %goroutines compares with.
+	s.baseGoroutines = runtime.NumGoroutine() + 2
+
+	// Requests are handled on the reading goroutine: handle never blocks
+	// for long (cells and introspection run on goroutines of their own).
+	readErr := make(chan error, 1)
+	go func() {
+		for {
+			var r Request
+			if err := Decode(cfg.Requests, &r); err != nil {
+				readErr <- err
+				return
+			}
+			s.handle(r)
+		}
+	}()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case err := <-readErr:
+		s.shutdown()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		return fmt.Errorf("worker: %w", err)
+	}
+}
+
+// server is the state of one Serve call.
+type server struct {
+	events         io.Writer
+	stdout, stderr io.Writer
+	eval           Evaluator
+	stdin          *stdinReader
+	baseGoroutines int
+
+	sendMu sync.Mutex // serialises frames on events
+
+	// mu guards run. It is held while an event attributed to the run is
+	// sent, so no display of a cell can follow that cell's result.
+	mu  sync.Mutex
+	run *running
+
+	ackMu sync.Mutex
+	seq   uint64                   // last event sequence number
+	acks  map[uint64]chan struct{} // publishers waiting for delivery
+}
+
+// running is the execute request being served.
+type running struct {
+	id         uint64
+	ctx        context.Context
+	cancel     context.CancelFunc
+	allowStdin bool
+	input      chan Request  // input replies for this run
+	done       chan struct{} // closed when the run has sent its result
+}
+
+func (s *server) send(ev Event) error {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	return Encode(s.events, ev)
+}
+
+func (s *server) handle(r Request) {
+	switch r.Op {
+	case OpExecute:
+		s.startExecute(r)
+	case OpInterrupt:
+		s.mu.Lock()
+		if s.run != nil && (r.Target == 0 || r.Target == s.run.id) {
+			s.run.cancel()
+		}
+		s.mu.Unlock()
+	case OpInputReply:
+		s.mu.Lock()
+		if s.run != nil && s.run.id == r.Target {
+			select {
+			case s.run.input <- r:
+			default:
+				// Nobody asked, or a reply is already queued: a stray reply
+				// must not block the request loop.
+			}
+		}
+		s.mu.Unlock()
+	case OpAck:
+		s.ackMu.Lock()
+		if ch, ok := s.acks[r.Seq]; ok {
+			close(ch)
+			delete(s.acks, r.Seq)
+		}
+		s.ackMu.Unlock()
+	case OpComplete, OpInspect, OpIsComplete:
+		// Answered beside a running cell: the session allows it, and a
+		// front end expects completion while a long cell runs.
+		go s.introspect(r)
+	default:
+		fmt.Fprintf(s.stderr, "goconc worker: unknown request %q ignored\n", r.Op)
+	}
+}
+
+func (s *server) startExecute(r Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.run != nil {
+		res := repl.Result{Err: &repl.Error{Name: "Busy", Value: "another cell is running in the worker"}}
+		s.sendLogged(Event{Kind: EventResult, ID: r.ID, Result: &res})
+		return
+	}
+	// The context is not derived from Serve's: cancelling it is the
+	// interrupt, and nothing else may do that to a cell. Not cancelling it
+	// when the cell ends keeps goroutines of finished cells that hold it
+	// running, as in Go.
+	ctx, cancel := context.WithCancel(context.Background())
+	run := &running{
+		id:         r.ID,
+		ctx:        ctx,
+		cancel:     cancel,
+		allowStdin: r.AllowStdin,
+		input:      make(chan Request, 1),
+		done:       make(chan struct{}),
+	}
+	s.run = run
+	go s.execute(run, r.Code)
+}
+
+func (s *server) execute(run *running, code string) {
+	var res repl.Result
+	defer func() {
+		if v := recover(); v != nil {
+			res = repl.Result{Err: &repl.Error{Name: "InternalError", Value: fmt.Sprintf("the worker failed running the cell: %v", v)}}
+		}
+		s.mu.Lock()
+		s.run = nil
+		close(run.done)
+		if err := s.send(Event{Kind: EventResult, ID: run.id, Result: &res}); errors.Is(err, ErrFrameTooLarge) {
+			small := repl.Result{Err: &repl.Error{Name: "ResultTooLarge", Value: "the cell's value is larger than 64 MiB and was not sent"}}
+			s.sendLogged(Event{Kind: EventResult, ID: run.id, Result: &small})
+		} else if err != nil {
+			fmt.Fprintf(s.stderr, "goconc worker: %v\n", err)
+		}
+		s.mu.Unlock()
+	}()
+	magics, goCode, _ := splitMagics(code)
+	for _, m := range magics {
+		if err := s.runMagic(m); err != nil {
+			res = repl.Result{Err: &repl.Error{Name: "MagicError", Value: err.Error(), Traceback: []string{"MagicError: " + err.Error()}}}
+			return
+		}
+	}
+	if isBlank(goCode) {
+		return
+	}
+	res = s.eval.Execute(run.ctx, goCode)
+}
+
+func (s *server) introspect(r Request) {
+	ev := Event{ID: r.ID}
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(s.stderr, "goconc worker: %s failed: %v\n", r.Op, v)
+		}
+		s.sendLogged(ev)
+	}()
+	switch r.Op {
+	case OpComplete:
+		ev.Kind = EventCompletion
+		c := repl.Completion{Matches: []string{}, CursorStart: r.Cursor, CursorEnd: r.Cursor, Metadata: map[string]any{}}
+		ev.Completion = &c
+		c = s.complete(r.Code, r.Cursor)
+	case OpInspect:
+		ev.Kind = EventInspection
+		i := repl.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}
+		ev.Inspection = &i
+		if _, goCode, goStart := splitMagics(r.Code); cursorInGo(goStart, r.Cursor) {
+			i = s.eval.Inspect(goCode, r.Cursor, r.Detail)
+		}
+	case OpIsComplete:
+		ev.Kind = EventCompleteness
+		c := repl.Completeness{Status: "complete"}
+		ev.Completeness = &c
+		if _, goCode, _ := splitMagics(r.Code); !isBlank(goCode) {
+			c = s.eval.IsComplete(goCode)
+		}
+	}
+}
+
+// sendLogged sends ev, reporting a failure on stderr: the event is lost
+// either way, and the supervisor notices a broken pipe by itself.
+func (s *server) sendLogged(ev Event) {
+	if err := s.send(ev); err != nil {
+		fmt.Fprintf(s.stderr, "goconc worker: %s event not sent: %v\n", ev.Kind, err)
+	}
+}
+
+// shutdown closes the session unless a cell runs: closing it under a
+// running cell could block the exit the supervisor is waiting for.
+func (s *server) shutdown() {
+	s.mu.Lock()
+	busy := s.run != nil
+	s.mu.Unlock()
+	if !busy {
+		_ = s.eval.Close()
+	}
+}
+
+// publisher sends displays as events of the running cell. A display from a
+// goroutine of a finished cell, while no cell runs, has no cell to go to:
+// it is dropped with a note on stderr, which the kernel shows with the next
+// cell. While a cell runs, it goes to that cell.
+type publisher struct{ s *server }
+
+// Display publishes d as display_data (or update_display_data).
+func (p publisher) Display(d repl.Display) { p.s.publish(Event{Kind: EventDisplay, Display: &d}) }
+
+// ClearOutput clears the output of the running cell.
+func (p publisher) ClearOutput(wait bool) { p.s.publish(Event{Kind: EventClearOutput, Wait: wait}) }
+
+// ackTimeout bounds the wait for the supervisor to deliver a display; it
+// only matters if the supervisor is gone or stuck.
+const ackTimeout = 2 * time.Second
+
+// publish sends ev for the running cell and waits until the supervisor has
+// delivered it.
+func (s *server) publish(ev Event) {
+	s.mu.Lock()
+	if s.run == nil {
+		s.mu.Unlock()
+		if ev.Kind == EventDisplay {
+			fmt.Fprintln(s.stderr, "goconc: a display was dropped: it was published while no cell was running")
+		}
+		return
+	}
+	ev.ID = s.run.id
+	ack := make(chan struct{})
+	s.ackMu.Lock()
+	s.seq++
+	ev.Seq = s.seq
+	s.acks[ev.Seq] = ack
+	s.ackMu.Unlock()
+	err := s.send(ev)
+	s.mu.Unlock()
+	if err == nil {
+		select {
+		case <-ack:
+		case <-time.After(ackTimeout):
+		}
+	} else {
+		fmt.Fprintf(s.stderr, "goconc: a display was dropped: %v\n", err)
+	}
+	s.ackMu.Lock()
+	delete(s.acks, ev.Seq)
+	s.ackMu.Unlock()
+}
+
+// stdinReader is the session's stdin: a read while the cell runs becomes an
+// input request to the front end.
+type stdinReader struct {
+	s   *server
+	mu  sync.Mutex // one reader at a time; guards buf
+	buf []byte     // rest of the last line typed
+}
+
+// Read returns bytes of the line the user types, asking for one when none
+// is left.
+func (in *stdinReader) Read(p []byte) (int, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(in.buf) > 0 {
+		n := copy(p, in.buf)
+		in.buf = in.buf[n:]
+		return n, nil
+	}
+	in.s.mu.Lock()
+	run := in.s.run
+	if run == nil {
+		in.s.mu.Unlock()
+		return 0, errors.New("stdin: no cell is running to ask for input")
+	}
+	if !run.allowStdin {
+		in.s.mu.Unlock()
+		return 0, errors.New("stdin: the front end does not accept input requests")
+	}
+	err := in.s.send(Event{Kind: EventInputRequest, ID: run.id})
+	in.s.mu.Unlock()
+	if err != nil {
+		return 0, fmt.Errorf("stdin: %w", err)
+	}
+	select {
+	case r := <-run.input:
+		if r.Error != "" {
+			return 0, errors.New("stdin: " + r.Error)
+		}
+		in.buf = append([]byte(r.Text), '\n')
+		n := copy(p, in.buf)
+		in.buf = in.buf[n:]
+		return n, nil
+	case <-run.ctx.Done():
+		return 0, errors.New("stdin: input interrupted")
+	case <-run.done:
+		return 0, errors.New("stdin: the cell that asked for input has finished")
+	}
+}

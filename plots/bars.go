@@ -1,0 +1,188 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Bar is one bar of a cost figure: a median with an interval around it,
+// such as the 95 % confidence interval of the median or the p5–p95 range.
+type Bar struct {
+	// Label names the bar under the axis.
+	Label string
+	// Median is the bar's height.
+	Median float64
+	// Low and High bound the error bar, in the same unit as Median, with
+	// Low ≤ Median ≤ High. Set both to Median to draw no interval.
+	Low, High float64
+}
+
+// CostBars draws one bar per entry of bars with its error bar and its
+// median printed above it. unit labels the value axis, e.g. "µs per
+// spawn". The value axis is logarithmic when the values span decades, as
+// a goroutine's and a thread's costs do, and starts at zero otherwise.
+func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
+	if len(bars) == 0 {
+		return nil, errors.New("plots: CostBars: no bars")
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	labels := make([]string, len(bars))
+	for i, b := range bars {
+		if err := plotter.CheckFloats(b.Median, b.Low, b.High); err != nil {
+			return nil, fmt.Errorf("plots: CostBars: bar %q: %w", b.Label, err)
+		}
+		if b.Low > b.Median || b.Median > b.High {
+			return nil, fmt.Errorf("plots: CostBars: bar %q: want Low ≤ Median ≤ High, have %g, %g, %g", b.Label, b.Low, b.Median, b.High)
+		}
+		if b.Low < 0 {
+			return nil, fmt.Errorf("plots: CostBars: bar %q: negative cost %g", b.Label, b.Low)
+		}
+		labels[i] = b.Label
+		if b.Low > 0 {
+			lo = math.Min(lo, b.Low)
+		} else if b.Median > 0 {
+			lo = math.Min(lo, b.Median)
+		}
+		hi = math.Max(hi, b.High)
+	}
+	if hi <= 0 {
+		return nil, errors.New("plots: CostBars: every value is zero")
+	}
+
+	p := newPlot(title, "", unit)
+	log := spansDecades(lo, hi) && allPositive(bars)
+	p.Add(&costBars{bars: append([]Bar(nil), bars...), log: log, color: plotutil.Color(0)})
+	p.NominalX(wrapLabels(p, labels)...)
+	p.X.Min, p.X.Max = -0.5, float64(len(bars))-0.5
+	if log {
+		// Leave room above the tallest error bar for its value label.
+		setLog(&p.Y, lo, hi*1.6)
+	} else {
+		p.Y.Min, p.Y.Max = 0, hi*1.12
+	}
+	return p, nil
+}
+
+// allPositive tells whether every median of bars can sit on a
+// logarithmic axis.
+func allPositive(bars []Bar) bool {
+	for _, b := range bars {
+		if b.Median <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// costBars draws bars from the bottom of the data area rather than from
+// zero, as plotter.BarChart does: zero has no place on a logarithmic axis.
+type costBars struct {
+	bars  []Bar
+	log   bool
+	color color.Color
+}
+
+// Plot implements plot.Plotter.
+func (cb *costBars) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	slot := c.Max.X - c.Min.X
+	if len(cb.bars) > 1 {
+		slot = trX(1) - trX(0)
+	}
+	width := slot * 0.6
+	width = min(width, 3*vg.Centimeter)
+	bottom := c.Min.Y
+	if !cb.log {
+		bottom = trY(0)
+	}
+	outline := draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}
+	errStyle := draw.LineStyle{Color: color.Black, Width: vg.Points(1.2)}
+	capWidth := width / 4
+	label := p.Y.Tick.Label
+	label.XAlign = draw.XCenter
+	label.YAlign = draw.YBottom
+	fill := lighten(cb.color)
+
+	for i, b := range cb.bars {
+		x := trX(float64(i))
+		top := trY(b.Median)
+		rect := []vg.Point{
+			{X: x - width/2, Y: bottom}, {X: x - width/2, Y: top},
+			{X: x + width/2, Y: top}, {X: x + width/2, Y: bottom},
+		}
+		c.FillPolygon(fill, c.ClipPolygonY(rect))
+		c.StrokeLines(outline, c.ClipLinesY(append(rect, rect[0]))...)
+
+		ylo, yhi := top, top
+		if b.High > b.Low {
+			ylo, yhi = trY(math.Max(b.Low, p.Y.Min)), trY(b.High)
+			c.StrokeLines(errStyle, c.ClipLinesY([]vg.Point{{X: x, Y: ylo}, {X: x, Y: yhi}})...)
+			for _, y := range []vg.Length{ylo, yhi} {
+				if c.ContainsY(y) {
+					c.StrokeLine2(errStyle, x-capWidth/2, y, x+capWidth/2, y)
+				}
+			}
+		}
+		c.FillText(label, vg.Point{X: x, Y: yhi + vg.Points(3)}, formatValue(b.Median))
+	}
+}
+
+// DataRange implements plot.DataRanger.
+func (cb *costBars) DataRange() (xmin, xmax, ymin, ymax float64) {
+	ymin, ymax = math.Inf(1), math.Inf(-1)
+	for _, b := range cb.bars {
+		ymin, ymax = math.Min(ymin, b.Low), math.Max(ymax, b.High)
+	}
+	if !cb.log {
+		ymin = 0
+	}
+	return -0.5, float64(len(cb.bars)) - 0.5, ymin, ymax
+}
+
+// lighten mixes c with white so that bars do not overpower their error
+// bars and labels.
+func lighten(c color.Color) color.Color {
+	r, g, b, _ := c.RGBA()
+	mix := func(v uint32) uint8 { return uint8((v>>8 + 2*255) / 3) }
+	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 255}
+}
+
+// wrapLabels breaks labels at spaces into lines that fit under their bars
+// at the default width, so that long variant names do not run into each
+// other.
+func wrapLabels(p *plot.Plot, labels []string) []string {
+	// The data area is the figure less the value axis and the margins.
+	slot := (DefaultWidth - 2.5*vg.Centimeter) / vg.Length(len(labels)) * 0.95
+	sty := p.X.Tick.Label
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		if sty.Width(l) <= slot {
+			out[i] = l
+			continue
+		}
+		var lines []string
+		line := ""
+		for _, w := range strings.Fields(l) {
+			if line != "" && sty.Width(line+" "+w) > slot {
+				lines = append(lines, line)
+				line = w
+				continue
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		out[i] = strings.Join(append(lines, line), "\n")
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// maxECDFPoints bounds the points drawn per distribution: beyond a few
+// per pixel they add nothing visible but make SVG output grow with the
+// number of samples (a million round trips would give megabytes).
+const maxECDFPoints = 1000
+
+// Distribution draws the empirical cumulative distribution of each named
+// set of samples, such as the round-trip latencies of goroutine and
+// thread ping-pong: for each value x, the fraction of samples ≤ x. Unlike
+// a mean, it shows the tail, and unlike a histogram it needs no choice of
+// bins. The legend gives each set's median and 99th percentile. The value
+// axis, labelled with unit, is logarithmic when the samples span decades.
+// Sets are drawn in the order of their names.
+func Distribution(title, unit string, samples map[string][]float64) (*plot.Plot, error) {
+	names, lo, hi, err := checkSamples(samples)
+	if err != nil {
+		return nil, fmt.Errorf("plots: Distribution: %w", err)
+	}
+	p := newPlot(title, withUnit("latency", unit), "fraction of samples ≤ x")
+	p.Legend.Left = false
+	p.Legend.Top = false
+	p.Legend.XOffs = -vg.Points(6)
+	p.Legend.YOffs = vg.Points(6)
+	log := spansDecades(lo, hi)
+	for i, name := range names {
+		sorted := append([]float64(nil), samples[name]...)
+		sort.Float64s(sorted)
+		l, err := plotter.NewLine(ecdf(sorted))
+		if err != nil {
+			return nil, fmt.Errorf("plots: Distribution: %q: %w", name, err)
+		}
+		l.StepStyle = plotter.PostStep
+		l.Color = plotutil.Color(i)
+		l.Dashes = plotutil.Dashes(i)
+		l.Width = vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s (median %s, p99 %s)", name,
+			formatValue(quantile(sorted, 0.5)), formatValue(quantile(sorted, 0.99))), l)
+	}
+	p.Y.Min, p.Y.Max = 0, 1
+	if log {
+		setLog(&p.X, lo, hi)
+	}
+	return p, nil
+}
+
+// Histogram draws the distribution of each named set of samples as a
+// histogram of bins bins over their common range, each bar the fraction of
+// its set's samples that fall in the bin, so that sets of different sizes
+// compare. Distribution usually reads better when sets overlap; a
+// histogram shows the shape of one set, such as a bimodal latency.
+func Histogram(title, unit string, samples map[string][]float64, bins int) (*plot.Plot, error) {
+	names, lo, hi, err := checkSamples(samples)
+	if err != nil {
+		return nil, fmt.Errorf("plots: Histogram: %w", err)
+	}
+	if bins < 1 {
+		return nil, fmt.Errorf("plots: Histogram: %d bins", bins)
+	}
+	if hi == lo {
+		// One distinct value: give its bin a width that can be drawn.
+		lo, hi = lo-0.5, hi+0.5
+	}
+	width := (hi - lo) / float64(bins)
+	p := newPlot(title, withUnit("value", unit), "fraction of samples")
+	p.Legend.Left = false
+	p.Legend.XOffs = -vg.Points(6)
+	for i, name := range names {
+		h := &plotter.Histogram{
+			Bins:      make([]plotter.HistogramBin, bins),
+			Width:     width,
+			FillColor: translucent(plotutil.Color(i)),
+			LineStyle: plotter.DefaultLineStyle,
+		}
+		h.LineStyle.Color = plotutil.Color(i)
+		for b := range h.Bins {
+			h.Bins[b].Min = lo + float64(b)*width
+			h.Bins[b].Max = lo + float64(b+1)*width
+		}
+		s := samples[name]
+		for _, v := range s {
+			b := min(int((v-lo)/width), bins-1)
+			h.Bins[b].Weight += 1 / float64(len(s))
+		}
+		p.Add(h)
+		p.Legend.Add(name, h)
+	}
+	return p, nil
+}
+
+// checkSamples validates samples and returns their names in order with
+// the smallest and the largest value.
+func checkSamples(samples map[string][]float64) (names []string, lo, hi float64, err error) {
+	if len(samples) == 0 {
+		return nil, 0, 0, errors.New("no samples")
+	}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for name, s := range samples {
+		if len(s) == 0 {
+			return nil, 0, 0, fmt.Errorf("%q has no samples", name)
+		}
+		if err := plotter.CheckFloats(s...); err != nil {
+			return nil, 0, 0, fmt.Errorf("%q: %w", name, err)
+		}
+		lo, hi = math.Min(lo, floats.Min(s)), math.Max(hi, floats.Max(s))
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, lo, hi, nil
+}
+
+// ecdf returns the steps of the empirical distribution of sorted, at most
+// about maxECDFPoints of them, always including the first and the last
+// sample.
+func ecdf(sorted []float64) plotter.XYs {
+	n := len(sorted)
+	step := max(1, (n+maxECDFPoints-1)/maxECDFPoints)
+	pts := plotter.XYs{{X: sorted[0], Y: 0}}
+	for i := 0; i < n; i += step {
+		pts = append(pts, plotter.XY{X: sorted[i], Y: float64(i+1) / float64(n)})
+	}
+	if last := pts[len(pts)-1]; last.Y != 1 {
+		pts = append(pts, plotter.XY{X: sorted[n-1], Y: 1})
+	}
+	return pts
+}
+
+// quantile returns the empirical q-quantile of sorted, the same
+// definition the experiments' statistics use.
+func quantile(sorted []float64, q float64) float64 {
+	return stat.Quantile(q, stat.Empirical, sorted, nil)
+}

@@ -1,0 +1,357 @@
+package plots
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"html"
+	"image/png"
+	"io"
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+)
+
+// figure is a figure builder under test with the labels its output must
+// carry.
+type figure struct {
+	name   string
+	build  func() (*plot.Plot, error)
+	labels []string
+}
+
+func figures() []figure {
+	pow := func(n int, f func(x float64) float64) Series {
+		var s Series
+		for x := 10.0; len(s.X) < n; x *= 10 {
+			s.X = append(s.X, x)
+			s.Y = append(s.Y, f(x))
+		}
+		return s
+	}
+	goroutines := pow(6, func(x float64) float64 { return 0.3 * x })
+	goroutines.Name = "goroutines"
+	threads := pow(3, func(x float64) float64 { return 12 * x })
+	threads.Name = "threads"
+	samples := func(n int, base float64) []float64 {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = base * (1 + math.Exp(float64(i%97)/20))
+		}
+		return s
+	}
+	return []figure{
+		{
+			name: "CostBars/log",
+			build: func() (*plot.Plot, error) {
+				return CostBars("Spawn and exit", "µs per spawn", []Bar{
+					{Label: "goroutine", Median: 0.35, Low: 0.31, High: 0.4},
+					{Label: "OS thread", Median: 14.2, Low: 13, High: 16.5},
+				})
+			},
+			labels: []string{"Spawn and exit", "µs per spawn", "goroutine", "OS thread", "0.35", "14.2"},
+		},
+		{
+			name: "CostBars/linear",
+			build: func() (*plot.Plot, error) {
+				return CostBars("Memory", "KiB per blocked goroutine", []Bar{
+					{Label: "GOMAXPROCS=1", Median: 2.6, Low: 2.5, High: 2.7},
+					{Label: "GOMAXPROCS=2", Median: 2.7, Low: 2.7, High: 2.7},
+				})
+			},
+			labels: []string{"Memory", "KiB per blocked goroutine", "GOMAXPROCS=1"},
+		},
+		{
+			name: "Scaling",
+			build: func() (*plot.Plot, error) {
+				return Scaling("Spawn time against N", "N (goroutines or threads)", "time (ms)", []Series{goroutines, threads})
+			},
+			labels: []string{"Spawn time against N", "N (goroutines or threads)", "time (ms)", "goroutines", "threads"},
+		},
+		{
+			name: "Distribution",
+			build: func() (*plot.Plot, error) {
+				return Distribution("Ping-pong round trip", "ns", map[string][]float64{
+					"goroutines": samples(5000, 150),
+					"threads":    samples(3000, 4000),
+				})
+			},
+			labels: []string{"Ping-pong round trip", "latency (ns)", "fraction of samples ≤ x", "goroutines (median", "threads (median"},
+		},
+		{
+			name: "Histogram",
+			build: func() (*plot.Plot, error) {
+				return Histogram("Ring hop", "µs", map[string][]float64{"goroutines": samples(500, 1)}, 20)
+			},
+			labels: []string{"Ring hop", "value (µs)", "fraction of samples", "goroutines"},
+		},
+		{
+			name: "Speedup",
+			build: func() (*plot.Plot, error) {
+				return Speedup("Hashing 64 MiB", "workers", []Series{
+					{Name: "goroutines", X: []float64{1, 2, 4, 8}, Y: []float64{1, 1.9, 2, 2}},
+					{Name: "locked threads", X: []float64{1, 2, 4, 8}, Y: []float64{1, 1.8, 1.9, 1.9}},
+				})
+			},
+			labels: []string{"Hashing 64 MiB", "workers", "speed-up (×)", "ideal", "goroutines", "locked threads"},
+		},
+		{
+			name: "Delays",
+			build: func() (*plot.Plot, error) {
+				return Delays("Ticker under a CPU hog", "time since start (ms)", "ms", []Series{
+					{Name: "preemptive", X: []float64{10, 20, 30, 40}, Y: []float64{0.02, 0.05, 0.03, 0.04}},
+					{Name: "cooperative", X: []float64{10, 20, 30, 40}, Y: []float64{0.02, 250, 0.03, 240}},
+				})
+			},
+			labels: []string{"Ticker under a CPU hog", "time since start (ms)", "delay (ms)", "preemptive (worst 0.05 ms)", "cooperative (worst 250 ms)"},
+		},
+	}
+}
+
+func TestFiguresRender(t *testing.T) {
+	for _, f := range figures() {
+		t.Run(f.name, func(t *testing.T) {
+			p, err := f.build()
+			if err != nil {
+				t.Fatalf("build: %v", err)
+			}
+			b, err := PNG(p, DefaultWidth, DefaultHeight)
+			if err != nil {
+				t.Fatalf("PNG: %v", err)
+			}
+			checkPNG(t, b, DefaultWidth, DefaultHeight, DefaultDPI)
+
+			s, err := SVG(p, DefaultWidth, DefaultHeight)
+			if err != nil {
+				t.Fatalf("SVG: %v", err)
+			}
+			text := checkSVG(t, s)
+			for _, l := range f.labels {
+				if !strings.Contains(text, l) {
+					t.Errorf("SVG text lacks %q", l)
+				}
+			}
+		})
+	}
+}
+
+func TestPNGWithDPI(t *testing.T) {
+	p, err := figures()[0].build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		w, h vg.Length
+		dpi  int
+	}{
+		{DefaultWidth, DefaultHeight, 2 * DefaultDPI},
+		{8 * vg.Centimeter, 5 * vg.Centimeter, 72},
+	} {
+		b, err := PNGWithDPI(p, tc.w, tc.h, tc.dpi)
+		if err != nil {
+			t.Fatalf("PNGWithDPI(%v, %v, %d): %v", tc.w, tc.h, tc.dpi, err)
+		}
+		checkPNG(t, b, tc.w, tc.h, tc.dpi)
+	}
+}
+
+func TestPixelSize(t *testing.T) {
+	// 16 cm at 96 dpi is 604.7 pixels.
+	if w, h := PixelSize(DefaultWidth, DefaultHeight, 96); w != 605 || h != 378 {
+		t.Errorf("PixelSize(16cm, 10cm, 96) = %d, %d; want 605, 378", w, h)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name  string
+		build func() (*plot.Plot, error)
+	}{
+		{"CostBars/none", func() (*plot.Plot, error) { return CostBars("t", "u", nil) }},
+		{"CostBars/order", func() (*plot.Plot, error) {
+			return CostBars("t", "u", []Bar{{Label: "a", Median: 2, Low: 3, High: 4}})
+		}},
+		{"CostBars/NaN", func() (*plot.Plot, error) {
+			return CostBars("t", "u", []Bar{{Label: "a", Median: nan, Low: 1, High: 4}})
+		}},
+		{"Scaling/lengths", func() (*plot.Plot, error) {
+			return Scaling("t", "x", "y", []Series{{Name: "a", X: []float64{1, 2}, Y: []float64{1}}})
+		}},
+		{"Scaling/empty", func() (*plot.Plot, error) { return Scaling("t", "x", "y", nil) }},
+		{"Distribution/empty set", func() (*plot.Plot, error) {
+			return Distribution("t", "u", map[string][]float64{"a": nil})
+		}},
+		{"Histogram/bins", func() (*plot.Plot, error) {
+			return Histogram("t", "u", map[string][]float64{"a": {1, 2}}, 0)
+		}},
+		{"Speedup/Inf", func() (*plot.Plot, error) {
+			return Speedup("t", "x", []Series{{Name: "a", X: []float64{1}, Y: []float64{math.Inf(1)}}})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := tc.build(); err == nil || !strings.HasPrefix(err.Error(), "plots: ") {
+				t.Errorf("error = %v; want one starting with \"plots: \"", err)
+			}
+		})
+	}
+}
+
+// A plot gonum cannot draw gives an error, not a panic.
+func TestRenderRecoversPanic(t *testing.T) {
+	p := plot.New()
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{}
+	p.Y.Min, p.Y.Max = -1, 10
+	if _, err := PNG(p, DefaultWidth, DefaultHeight); err == nil {
+		t.Error("PNG of a log axis from -1: no error")
+	}
+	if _, err := SVG(nil, DefaultWidth, DefaultHeight); err == nil {
+		t.Error("SVG(nil): no error")
+	}
+	if _, err := PNG(plot.New(), 0, DefaultHeight); err == nil {
+		t.Error("PNG of zero width: no error")
+	}
+}
+
+// Non-positive values keep an axis linear instead of failing.
+func TestScalingWithZero(t *testing.T) {
+	p, err := Scaling("t", "x", "y", []Series{{Name: "a", X: []float64{0, 10, 100}, Y: []float64{1, 10, 1000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.X.Scale.(plot.LogScale); ok {
+		t.Error("X axis with a zero is logarithmic")
+	}
+	if _, ok := p.Y.Scale.(plot.LogScale); !ok {
+		t.Error("Y axis from 1 to 1000 is not logarithmic")
+	}
+	if _, err := SVG(p, DefaultWidth, DefaultHeight); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestECDFBounded(t *testing.T) {
+	s := make([]float64, 123457)
+	for i := range s {
+		s[i] = float64(i)
+	}
+	pts := ecdf(s)
+	if n := len(pts); n > maxECDFPoints+3 {
+		t.Errorf("ecdf of %d samples has %d points; want at most %d", len(s), n, maxECDFPoints+3)
+	}
+	if first, last := pts[0], pts[len(pts)-1]; first.X != 0 || first.Y != 0 || last.X != s[len(s)-1] || last.Y != 1 {
+		t.Errorf("ecdf runs from %v to %v; want (0, 0) to (%v, 1)", first, last, s[len(s)-1])
+	}
+}
+
+func checkPNG(t *testing.T, b []byte, w, h vg.Length, dpi int) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("decoding PNG: %v", err)
+	}
+	wantW, wantH := PixelSize(w, h, dpi)
+	if got := img.Bounds().Size(); got.X != wantW || got.Y != wantH {
+		t.Errorf("PNG is %d×%d pixels; want %d×%d", got.X, got.Y, wantW, wantH)
+	}
+}
+
+// checkSVG checks that b is well-formed XML with an svg root and returns
+// its character data, unescaped.
+func checkSVG(t *testing.T, b []byte) string {
+	t.Helper()
+	d := xml.NewDecoder(bytes.NewReader(b))
+	var text strings.Builder
+	root := ""
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if root == "" {
+				root = tok.Name.Local
+			}
+		case xml.CharData:
+			text.Write(tok)
+			text.WriteByte('\n')
+		}
+	}
+	if root != "svg" {
+		t.Fatalf("SVG root element is %q", root)
+	}
+	return html.UnescapeString(text.String())
+}
+
+func TestFormat(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{0, "0"}, {0.35, "0.35"}, {14.2, "14.2"}, {1800, "1800"}, {18437, "18400"},
+		{466000, "4.66e5"}, {0.00012, "0.00012"}, {-2.5, "-2.5"}, {3e-7, "3e-7"},
+	} {
+		if got := formatValue(tc.v); got != tc.want {
+			t.Errorf("formatValue(%v) = %q; want %q", tc.v, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{1, "1"}, {0.001, "0.001"}, {10000, "10000"}, {1e6, "1e6"}, {1e-4, "1e-4"},
+	} {
+		if got := formatPower(tc.v); got != tc.want {
+			t.Errorf("formatPower(%v) = %q; want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
+func TestLogTicks(t *testing.T) {
+	var labels []string
+	for _, tk := range (logTicks{}).Ticks(0.1, 100) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if got := strings.Join(labels, " "); got != "0.1 1 10 100" {
+		t.Errorf("labels from 0.1 to 100: %s", got)
+	}
+	if n := len((logTicks{}).Ticks(1, 1000)); n != 28 {
+		t.Errorf("%d ticks from 1 to 1000; want 28", n)
+	}
+}
+
+// Zero delays among large ones keep the axis logarithmic, and long series
+// render.
+func TestDelaysZeroAndLong(t *testing.T) {
+	long := Series{Name: "async"}
+	for i := range 5000 {
+		long.X = append(long.X, float64(i))
+		long.Y = append(long.Y, 0.01+float64(i%7)*0.01)
+	}
+	p, err := Delays("t", "tick", "ms", []Series{
+		long,
+		{Name: "cooperative", X: []float64{1, 2, 3}, Y: []float64{0, 300, 0}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.Y.Scale.(plot.LogScale); !ok {
+		t.Error("delay axis from 0.01 to 300 ms with zeros is not logarithmic")
+	}
+	if _, err := SVG(p, DefaultWidth, DefaultHeight); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Delays("t", "tick", "ms", []Series{{Name: "a", X: []float64{1}, Y: []float64{-1}}}); err == nil {
+		t.Error("negative delay: no error")
+	}
+}

@@ -1,0 +1,364 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot"
+
+	"github.com/goconc/goconc/kernel-ext/workload"
+)
+
+// This file draws the results of the native experiments of package
+// workload. Each adapter picks the figure that answers the experiment's
+// question and converts the raw units (nanoseconds, bytes) to ones a
+// reader takes in at a glance (µs, ms, KiB, MiB).
+
+// SpawnCost draws the cost of creating a goroutine and an OS thread: one
+// bar per variant of RunSpawn, the median with its 95 % confidence
+// interval.
+func SpawnCost(res workload.SpawnResult) (*plot.Plot, error) {
+	return seriesBars("SpawnCost", "Creating goroutines and OS threads", res.Series)
+}
+
+// SwitchCost draws the context-switch costs of RunSwitch as bars: the
+// variants measured in unit, which selects the experiment: "ns/switch"
+// (ping-pong, the default when unit is empty), "ns/hop" (token ring) or
+// "ns/task/iter" (brigade).
+func SwitchCost(res workload.SwitchResult, unit string) (*plot.Plot, error) {
+	title, series, err := switchSeries(res, unit)
+	if err != nil {
+		return nil, fmt.Errorf("plots: SwitchCost: %w", err)
+	}
+	return seriesBars("SwitchCost", title, series)
+}
+
+// SwitchLatency draws the distribution of the per-block samples of the
+// RunSwitch variants measured in unit (as for SwitchCost): the spread, not
+// only the median, of a goroutine hand-off and a thread wake-up.
+func SwitchLatency(res workload.SwitchResult, unit string) (*plot.Plot, error) {
+	title, series, err := switchSeries(res, unit)
+	if err != nil {
+		return nil, fmt.Errorf("plots: SwitchLatency: %w", err)
+	}
+	return seriesDistribution("SwitchLatency", title, series)
+}
+
+func switchSeries(res workload.SwitchResult, unit string) (string, []workload.Series, error) {
+	if unit == "" {
+		unit = "ns/switch"
+	}
+	titles := map[string]string{
+		"ns/switch":    "Context switch: ping-pong",
+		"ns/hop":       fmt.Sprintf("Context switch: token ring of %d", res.Ring),
+		"ns/task/iter": fmt.Sprintf("Context switch: brigade of %d", res.Brigade),
+	}
+	title, ok := titles[unit]
+	if !ok {
+		return "", nil, fmt.Errorf("unknown unit %q: want ns/switch, ns/hop or ns/task/iter", unit)
+	}
+	var series []workload.Series
+	for _, s := range res.Series {
+		if s.Unit == unit {
+			series = append(series, s)
+		}
+	}
+	return title, series, nil
+}
+
+// MemoryCost draws the resident memory each blocked goroutine and each
+// blocked OS thread adds, one bar per kind and size of RunMemory.
+func MemoryCost(res workload.MemoryResult) (*plot.Plot, error) {
+	return seriesBars("MemoryCost", "Resident memory per blocked goroutine or OS thread", res.Series)
+}
+
+// ScaleTime draws, on log-log axes, the time to start and finish N
+// goroutines or OS threads against N (the median over repetitions of
+// RunScale).
+func ScaleTime(res workload.ScaleResult) (*plot.Plot, error) {
+	series, maxY := scalePoints(res, func(p workload.ScalePoint) float64 { return p.StartNs + p.FinishNs })
+	div, unit := timeUnit(maxY)
+	scaleSeries(series, div)
+	p, err := Scaling("Start and finish N at once", "N (goroutines or OS threads)", withUnit("time", unit), series)
+	if err != nil {
+		return nil, fmt.Errorf("plots: ScaleTime: %w", err)
+	}
+	return p, nil
+}
+
+// ScaleMemory draws, on log-log axes, the resident memory N goroutines or
+// OS threads add against N (the median over repetitions of RunScale).
+func ScaleMemory(res workload.ScaleResult) (*plot.Plot, error) {
+	series, maxY := scalePoints(res, func(p workload.ScalePoint) float64 { return float64(p.RSSDelta) })
+	div, unit := byteUnit(maxY)
+	scaleSeries(series, div)
+	p, err := Scaling("Memory of N at once", "N (goroutines or OS threads)", withUnit("resident memory added", unit), series)
+	if err != nil {
+		return nil, fmt.Errorf("plots: ScaleMemory: %w", err)
+	}
+	return p, nil
+}
+
+// scalePoints returns one series per kind of the medians of y over the
+// points of each size, and the largest median.
+func scalePoints(res workload.ScaleResult, y func(workload.ScalePoint) float64) ([]Series, float64) {
+	samples := map[string]map[int][]float64{}
+	for _, p := range res.Points {
+		if samples[p.Kind] == nil {
+			samples[p.Kind] = map[int][]float64{}
+		}
+		samples[p.Kind][p.N] = append(samples[p.Kind][p.N], y(p))
+	}
+	var series []Series
+	maxY := 0.0
+	for _, kind := range slices.Sorted(maps.Keys(samples)) {
+		s := Series{Name: plural(kind)}
+		for _, n := range slices.Sorted(maps.Keys(samples[kind])) {
+			m := median(samples[kind][n])
+			s.X = append(s.X, float64(n))
+			s.Y = append(s.Y, m)
+			maxY = math.Max(maxY, m)
+		}
+		series = append(series, s)
+	}
+	return series, maxY
+}
+
+// CPUSpeedup draws the speed-up of RunCPU's hashing against the number of
+// workers, one line per kind of worker and GOMAXPROCS.
+func CPUSpeedup(res workload.CPUResult) (*plot.Plot, error) {
+	type key struct {
+		kind  string
+		procs int
+	}
+	byKey := map[key]*Series{}
+	var keys []key
+	for _, pt := range res.Points {
+		k := key{pt.Kind, pt.GOMAXPROCS}
+		s, ok := byKey[k]
+		if !ok {
+			s = &Series{Name: fmt.Sprintf("%s, GOMAXPROCS=%d", plural(pt.Kind), pt.GOMAXPROCS)}
+			byKey[k] = s
+			keys = append(keys, k)
+		}
+		s.X = append(s.X, float64(pt.Workers))
+		s.Y = append(s.Y, pt.Speedup)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].kind != keys[j].kind {
+			return keys[i].kind < keys[j].kind
+		}
+		return keys[i].procs < keys[j].procs
+	})
+	series := make([]Series, len(keys))
+	for i, k := range keys {
+		series[i] = *byKey[k]
+	}
+	mib := float64(res.Chunks) * float64(res.ChunkSize) / (1 << 20)
+	p, err := Speedup(fmt.Sprintf("Hashing %s MiB: speed-up against workers", formatValue(mib)), "workers", series)
+	if err != nil {
+		return nil, fmt.Errorf("plots: CPUSpeedup: %w", err)
+	}
+	return p, nil
+}
+
+// IOLatency draws the distribution of request latencies of RunIO, one
+// curve per mode and kind of worker.
+func IOLatency(res workload.IOResult) (*plot.Plot, error) {
+	title := fmt.Sprintf("%d concurrent requests of %v: latency", res.Requests, res.Latency)
+	return seriesDistribution("IOLatency", title, res.Series)
+}
+
+// PreemptDelays draws each tick's delay in RunPreemption, one series per
+// mode, with the worst delay of each: how long a CPU hog can keep another
+// goroutine waiting with and without asynchronous preemption.
+func PreemptDelays(res workload.PreemptResult) (*plot.Plot, error) {
+	maxY := 0.0
+	for _, s := range res.Series {
+		maxY = math.Max(maxY, s.Summary.Max)
+	}
+	div, unit := timeUnit(maxY)
+	var series []Series
+	for _, s := range res.Series {
+		if len(s.Samples) == 0 {
+			continue
+		}
+		x := make([]float64, len(s.Samples))
+		y := make([]float64, len(s.Samples))
+		for i, v := range s.Samples {
+			x[i], y[i] = float64(i+1), v/div
+		}
+		series = append(series, Series{Name: s.Label, X: x, Y: y})
+	}
+	title := fmt.Sprintf("Ticker (%v) beside a CPU hog (%v), GOMAXPROCS=1", res.Tick, res.Hog)
+	p, err := Delays(title, "tick (pooled over runs)", unit, series)
+	if err != nil {
+		return nil, fmt.Errorf("plots: PreemptDelays: %w", err)
+	}
+	return p, nil
+}
+
+// EcosystemThreads draws how many OS threads the runtime adds per
+// goroutine blocked in each kind of wait of RunEcosystem: about one for
+// system calls, none for the network poller or channels.
+func EcosystemThreads(res workload.EcosystemResult) (*plot.Plot, error) {
+	title := fmt.Sprintf("OS threads for %d blocked goroutines", res.Goroutines)
+	return seriesBars("EcosystemThreads", title, res.Series)
+}
+
+// seriesBars draws one cost bar per series: median and confidence
+// interval of the median, in a unit scaled to the values.
+func seriesBars(fn, title string, series []workload.Series) (*plot.Plot, error) {
+	series = nonEmpty(series)
+	unit, err := commonUnit(series)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %s: %w", fn, err)
+	}
+	maxY := 0.0
+	for _, s := range series {
+		maxY = math.Max(maxY, s.Summary.CIHigh)
+	}
+	div, label := scaleUnit(unit, maxY)
+	bars := make([]Bar, len(series))
+	for i, s := range series {
+		m := s.Summary.Median
+		bars[i] = Bar{
+			Label:  s.Label,
+			Median: m / div,
+			Low:    math.Min(s.Summary.CILow, m) / div,
+			High:   math.Max(s.Summary.CIHigh, m) / div,
+		}
+	}
+	p, err := CostBars(title, label, bars)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %s: %w", fn, err)
+	}
+	return p, nil
+}
+
+// seriesDistribution draws the distribution of each series' samples.
+func seriesDistribution(fn, title string, series []workload.Series) (*plot.Plot, error) {
+	series = nonEmpty(series)
+	unit, err := commonUnit(series)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %s: %w", fn, err)
+	}
+	maxY := 0.0
+	for _, s := range series {
+		maxY = math.Max(maxY, s.Summary.Median)
+	}
+	div, label := scaleUnit(unit, maxY)
+	samples := map[string][]float64{}
+	for _, s := range series {
+		v := make([]float64, len(s.Samples))
+		for i, x := range s.Samples {
+			v[i] = x / div
+		}
+		samples[s.Label] = v
+	}
+	p, err := Distribution(title, label, samples)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %s: %w", fn, err)
+	}
+	return p, nil
+}
+
+// nonEmpty drops series without samples, as an interrupted run leaves.
+func nonEmpty(series []workload.Series) []workload.Series {
+	var out []workload.Series
+	for _, s := range series {
+		if len(s.Samples) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func commonUnit(series []workload.Series) (string, error) {
+	if len(series) == 0 {
+		return "", errors.New("no series with samples")
+	}
+	for _, s := range series[1:] {
+		if s.Unit != series[0].Unit {
+			return "", fmt.Errorf("series %q is in %s, %q in %s", series[0].Label, series[0].Unit, s.Label, s.Unit)
+		}
+	}
+	return series[0].Unit, nil
+}
+
+// scaleUnit returns the divisor that brings values of unit up to max into
+// a readable range, and the axis label of the scaled unit: "ns/op" becomes
+// "µs per op".
+func scaleUnit(unit string, max float64) (div float64, label string) {
+	base, per, _ := strings.Cut(unit, "/")
+	div = 1
+	switch base {
+	case "ns":
+		div, base = timeUnit(max)
+	case "B":
+		div, base = byteUnit(max)
+	}
+	if per == "" {
+		return div, base
+	}
+	if per == "unit" {
+		per = "goroutine or thread"
+	}
+	return div, base + " per " + strings.ReplaceAll(per, "/", " per ")
+}
+
+// timeUnit returns the divisor and name of the time unit for nanosecond
+// values up to maxNs.
+func timeUnit(maxNs float64) (float64, string) {
+	switch {
+	case maxNs >= 10e9:
+		return 1e9, "s"
+	case maxNs >= 10e6:
+		return 1e6, "ms"
+	case maxNs >= 10e3:
+		return 1e3, "µs"
+	}
+	return 1, "ns"
+}
+
+// byteUnit returns the divisor and name of the binary unit for byte
+// values up to max.
+func byteUnit(max float64) (float64, string) {
+	switch {
+	case max >= 10<<30:
+		return 1 << 30, "GiB"
+	case max >= 10<<20:
+		return 1 << 20, "MiB"
+	case max >= 10<<10:
+		return 1 << 10, "KiB"
+	}
+	return 1, "B"
+}
+
+func scaleSeries(series []Series, div float64) {
+	for _, s := range series {
+		for i := range s.Y {
+			s.Y[i] /= div
+		}
+	}
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return stat.Quantile(0.5, stat.Empirical, s, nil)
+}
+
+// plural names a kind of worker in a legend: "goroutine" → "goroutines".
+func plural(kind string) string {
+	if kind == "" || strings.HasSuffix(kind, "s") {
+		return kind
+	}
+	return kind + "s"
+}
