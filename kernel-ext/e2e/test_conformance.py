@@ -19,7 +19,9 @@ class GoconcKernelTests(jkt.KernelTests):
     file_extension = ".go"
 
     code_hello_world = 'import "fmt"\nfmt.Println("hello, world")'
-    code_stderr = 'println("oops, on stderr")'
+    # yaegi's builtin println writes to stdout (Go's writes to stderr), so
+    # the sample writes to os.Stderr as Go code meant for stderr does.
+    code_stderr = 'import (\n\t"fmt"\n\t"os"\n)\nfmt.Fprintln(os.Stderr, "oops, on stderr")'
 
     completion_samples = [
         {"text": 'import "strings"\nstrings.TrimSpa', "matches": {"TrimSpace"}},
@@ -27,8 +29,8 @@ class GoconcKernelTests(jkt.KernelTests):
     ]
 
     complete_code_samples = ["1 + 1", "x := 1", "func f() {}", 'import "fmt"\nfmt.Println(1)']
-    incomplete_code_samples = ["func f() {", "for i := 0; i < 3; i++ {", 'x := "unterminated', "fmt.Println(1,"]
-    invalid_code_samples = ["x := )", "func func", "1 +* 2"]
+    incomplete_code_samples = ["func f() {", "for i := 0; i < 3; i++ {", 'x := `unterminated', "fmt.Println(1,"]
+    invalid_code_samples = ["x := )", "func func", "1 + / 2", "}"]
 
     code_page_something = "%doc strings.Split"
 
@@ -37,7 +39,7 @@ class GoconcKernelTests(jkt.KernelTests):
     code_execute_result = [
         {"code": "1 + 2", "result": "3"},
         {"code": '"go" + "routine"', "result": '"goroutine"'},
-        {"code": "[]int{1, 2, 3}", "result": "[]int{1, 2, 3}"},
+        {"code": "[]int{1, 2, 3}", "result": "[1 2 3]"},
     ]
 
     code_display_data = [

@@ -3,6 +3,7 @@ package jupyter
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -414,8 +415,8 @@ func (s *Server) receive(sock *socket, out chan<- *Message) {
 			s.drop(sock.name, err)
 			continue
 		}
-		if s.replay.seen(msg.Header.MsgID) {
-			s.drop(sock.name, fmt.Errorf("replayed msg_id %q (%s)", msg.Header.MsgID, msg.Header.MsgType))
+		if s.replay.seen(replayKey(frames)) {
+			s.drop(sock.name, fmt.Errorf("replayed message %q (%s)", msg.Header.MsgID, msg.Header.MsgType))
 			continue
 		}
 		select {
@@ -505,7 +506,28 @@ func (s *Server) drop(socket string, err error) {
 	s.log.Warn("jupyter: dropped message", "socket", socket, "reason", reason, "err", err, "dropped_total", n)
 }
 
-// replaySet remembers the last replayWindow msg_ids.
+// replayKey identifies a message for replay detection: its signature, or
+// a digest of its header on an unsigned connection. Not the msg_id alone:
+// jupyter_client gives a kernel manager and its clients copies of one
+// session, each with its own counter, so two honest requests can carry the
+// same msg_id; their headers (dates) and hence signatures still differ.
+// ipykernel keys its digest history on the signature for the same reason.
+// frames has already passed Decode.
+func replayKey(frames [][]byte) string {
+	for i, f := range frames {
+		if string(f) != Delimiter {
+			continue
+		}
+		if sig := frames[i+1]; len(sig) > 0 {
+			return string(sig)
+		}
+		sum := sha256.Sum256(frames[i+2])
+		return string(sum[:])
+	}
+	return ""
+}
+
+// replaySet remembers the last replayWindow message keys.
 type replaySet struct {
 	mu   sync.Mutex
 	ids  map[string]struct{}

@@ -391,6 +391,21 @@ func TestServerEndToEnd(t *testing.T) {
 		}
 	})
 
+	// jupyter_client's kernel manager and client share a session id with
+	// separate counters: a new message reusing a msg_id is not a replay.
+	t.Run("same msg_id, new message delivered", func(t *testing.T) {
+		first := c.message("execute_request", `{"code":"a"}`)
+		c.send(c.shell, first, c.key)
+		next(t, srv.Shell())
+		second := c.message("interrupt_request", "{}")
+		second.Header.MsgID = first.Header.MsgID
+		second.Header.Date = "2026-11-25T00:00:01.000000Z"
+		c.send(c.control, second, c.key)
+		if got := next(t, srv.Control()); got.Header.MsgType != "interrupt_request" {
+			t.Fatalf("got %+v", got.Header)
+		}
+	})
+
 	t.Run("input", func(t *testing.T) {
 		for _, tc := range []struct {
 			name        string

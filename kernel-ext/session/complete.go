@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"go/scanner"
 	"go/token"
 	"reflect"
 	"sort"
@@ -77,6 +78,10 @@ func (s *Session) Complete(code string, cursor int) repl.Completion {
 		for _, imp := range importsIn(code) {
 			set[imp.Name] = true
 		}
+		// Names the cell being typed declares are not in s.decls yet.
+		for _, name := range declaredIn(string(runes[:start]) + string(runes[end:])) {
+			set[name] = true
+		}
 		for _, w := range strings.Fields(predeclared) {
 			set[w] = true
 		}
@@ -98,6 +103,77 @@ func (s *Session) Complete(code string, cursor int) repl.Completion {
 		matches = []string{}
 	}
 	return repl.Completion{Matches: matches, CursorStart: start, CursorEnd: end, Metadata: map[string]any{}}
+}
+
+// declaredIn returns the names code declares at any level: after var,
+// const, type and func (grouped or not, comma lists included) and on the
+// left of :=. It scans rather than parses, so that a cell still being typed,
+// which rarely parses, still offers its own names.
+func declaredIn(code string) []string {
+	type tok struct {
+		t   token.Token
+		lit string
+	}
+	var toks []tok
+	var sc scanner.Scanner
+	src := []byte(code)
+	sc.Init(token.NewFileSet().AddFile("", -1, len(src)), src, func(token.Position, string) {}, 0)
+	for {
+		_, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, tok{t, lit})
+	}
+	var names []string
+	// list adds the comma-separated identifiers starting at i.
+	list := func(i int) {
+		for i < len(toks) && toks[i].t == token.IDENT {
+			names = append(names, toks[i].lit)
+			if i+1 >= len(toks) || toks[i+1].t != token.COMMA {
+				return
+			}
+			i += 2
+		}
+	}
+	for i, t := range toks {
+		switch t.t {
+		case token.VAR, token.CONST, token.TYPE:
+			if i+1 < len(toks) && toks[i+1].t == token.LPAREN {
+				// A group: a spec starts after "(" or ";" at depth one.
+				depth := 0
+				for j := i + 1; j < len(toks); j++ {
+					switch toks[j].t {
+					case token.LPAREN, token.LBRACE, token.LBRACK:
+						depth++
+					case token.RPAREN, token.RBRACE, token.RBRACK:
+						depth--
+					}
+					if depth == 0 {
+						break
+					}
+					if depth == 1 && (toks[j].t == token.LPAREN || toks[j].t == token.SEMICOLON) {
+						list(j + 1)
+					}
+				}
+				continue
+			}
+			list(i + 1)
+		case token.FUNC:
+			// A method (func (r T) M) is reached through its type and a
+			// function literal has no name: only func NAME declares one.
+			if i+1 < len(toks) && toks[i+1].t == token.IDENT {
+				names = append(names, toks[i+1].lit)
+			}
+		case token.DEFINE:
+			j := i - 1
+			for j >= 0 && toks[j].t == token.IDENT && j-1 >= 0 && toks[j-1].t == token.COMMA {
+				j -= 2
+			}
+			list(j)
+		}
+	}
+	return names
 }
 
 // packagePath maps the name a cell uses for a package to its import path:

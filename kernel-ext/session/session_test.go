@@ -357,6 +357,12 @@ func TestComplete(t *testing.T) {
 		{"x := le", -1, []string{"len"}, nil, 5, 7},
 		{"ctx", -1, []string{"ctx"}, []string{"goconcʹrt"}, 0, 3},
 		{"strings.Sp(x)", 10, []string{"Split"}, nil, 8, 10},
+		// Names the unrun cell itself declares.
+		{"var goroutineCount = 3\ngoroutineCo", -1, []string{"goroutineCount"}, nil, 23, 34},
+		{"const (\n\tspawnA = 1\n\tspawnB, spawnC = 2, 3\n)\nspa", -1, []string{"spawnA", "spawnB", "spawnC"}, nil, 45, 48},
+		{"type ringNode struct{}\nfunc ringHop(n int) (ringOut int) { return }\nri", -1, []string{"ringNode", "ringHop"}, []string{"ringOut"}, 68, 70},
+		{"workerA, workerB := 1, 2\nwor", -1, []string{"workerA", "workerB"}, nil, 25, 28},
+		{"func (r ringNode) ringMethod() {}\nri", -1, nil, []string{"ringMethod"}, 34, 36},
 	}
 	for _, tt := range tests {
 		cursor := tt.cursor

@@ -26,6 +26,7 @@ func magicHelp() [][2]string {
 		{"%gomaxprocs", "show GOMAXPROCS; %gomaxprocs N sets it (1 ≤ N ≤ 1024)"},
 		{"%goroutines", "number of goroutines and OS threads of the worker"},
 		{"%restart", "restart the worker, losing all state; %restart K=V ... sets the environment of the new worker (first line of a cell only)"},
+		{"%doc", "%doc NAME shows the documentation of NAME (strings.Split, workload.RunSpawn, ...) in the pager"},
 		{"%help", "this list"},
 	}
 }
@@ -70,10 +71,31 @@ func splitMagics(code string) (magics []string, goCode string, goStart int) {
 
 func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
 
-// runMagic runs one magic line, printing to the worker's stdout.
-func (s *server) runMagic(line string) error {
+// runMagic runs one magic line. A magic that shows help returns it as a
+// pager bundle (the front end's help pane, like IPython's ?).
+func (s *server) runMagic(line string) (page map[string]any, err error) {
 	name, args, _ := strings.Cut(line, " ")
 	args = strings.TrimSpace(args)
+	if name == "%doc" {
+		return s.magicDoc(args)
+	}
+	return nil, s.runPlainMagic(name, args)
+}
+
+// magicDoc looks name up as the kernel's inspect does: for a cell's
+// declarations, the standard library and goconc's own packages.
+func (s *server) magicDoc(name string) (map[string]any, error) {
+	if name == "" || strings.ContainsFunc(name, unicode.IsSpace) {
+		return nil, fmt.Errorf("%%doc: want one name, as in %%doc strings.Split")
+	}
+	in := s.eval.Inspect(name, utf8.RuneCountInString(name), 1)
+	if !in.Found || len(in.Data) == 0 {
+		return nil, fmt.Errorf("%%doc: no documentation found for %s (is its package one goconc exports? %%help lists the magics)", name)
+	}
+	return in.Data, nil
+}
+
+func (s *server) runPlainMagic(name, args string) error {
 	switch name {
 	case "%env":
 		return s.magicEnv(args)

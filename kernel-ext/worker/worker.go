@@ -35,6 +35,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -187,8 +188,10 @@ type running struct {
 	ctx        context.Context
 	cancel     context.CancelFunc
 	allowStdin bool
-	input      chan Request  // input replies for this run
-	done       chan struct{} // closed when the run has sent its result
+	// stdinRefused records that the cell read stdin while it may not.
+	stdinRefused atomic.Bool
+	input        chan Request  // input replies for this run
+	done         chan struct{} // closed when the run has sent its result
 }
 
 func (s *server) send(ev Event) error {
@@ -277,16 +280,30 @@ func (s *server) execute(run *running, code string) {
 		s.mu.Unlock()
 	}()
 	magics, goCode, _ := splitMagics(code)
+	var page map[string]any
 	for _, m := range magics {
-		if err := s.runMagic(m); err != nil {
+		p, err := s.runMagic(m)
+		if err != nil {
 			res = repl.Result{Err: &repl.Error{Name: "MagicError", Value: err.Error(), Traceback: []string{"MagicError: " + err.Error()}}}
 			return
 		}
+		if p != nil {
+			page = p
+		}
 	}
-	if isBlank(goCode) {
-		return
+	if !isBlank(goCode) {
+		res = s.eval.Execute(run.ctx, goCode)
 	}
-	res = s.eval.Execute(run.ctx, goCode)
+	if res.Page == nil {
+		res.Page = page
+	}
+	if res.Err == nil && run.stdinRefused.Load() {
+		// As ipykernel does (StdinNotImplementedError): a cell that needed
+		// input the front end cannot give fails, rather than going on
+		// quietly with an empty read.
+		msg := "the cell read standard input, but this front end does not accept input (allow_stdin is false, as in nbconvert and papermill); the read returned an error. Set the value in the cell instead."
+		res = repl.Result{Err: &repl.Error{Name: "StdinNotAllowed", Value: msg, Traceback: []string{"StdinNotAllowed: " + msg}}}
+	}
 }
 
 func (s *server) introspect(r Request) {
@@ -416,6 +433,7 @@ func (in *stdinReader) Read(p []byte) (int, error) {
 		return 0, errors.New("stdin: no cell is running to ask for input")
 	}
 	if !run.allowStdin {
+		run.stdinRefused.Store(true)
 		in.s.mu.Unlock()
 		return 0, errors.New("stdin: the front end does not accept input requests")
 	}

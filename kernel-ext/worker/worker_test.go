@@ -40,6 +40,9 @@ func (f *fakeEval) Execute(ctx context.Context, code string) repl.Result {
 			return repl.Result{Err: &repl.Error{Name: "ReadError", Value: err.Error()}}
 		}
 		return repl.Result{Value: text(strings.TrimSuffix(line, "\n"))}
+	case "read, ignoring the error":
+		bufio.NewReader(f.opts.Stdin).ReadString('\n')
+		return repl.Result{}
 	case "display":
 		f.pub.Display(repl.Display{Data: map[string]any{"text/plain": "shown"}})
 		return repl.Result{}
@@ -61,7 +64,10 @@ func (f *fakeEval) Complete(code string, cursor int) repl.Completion {
 }
 
 func (f *fakeEval) Inspect(code string, cursor, detail int) repl.Inspection {
-	return repl.Inspection{Found: true}
+	if code == "nosuch.Name" {
+		return repl.Inspection{}
+	}
+	return repl.Inspection{Found: true, Data: map[string]any{"text/plain": "doc of " + code}}
 }
 
 func (f *fakeEval) IsComplete(code string) repl.Completeness {
@@ -324,6 +330,37 @@ func TestInput(t *testing.T) {
 	res, _ := h.run("read")
 	if errName(res) != "ReadError" || !strings.Contains(res.Err.Value, "does not accept input") {
 		t.Errorf("read without allow_stdin: %+v", res)
+	}
+	// A cell that drops the read's error still fails, saying why.
+	res, _ = h.run("read, ignoring the error")
+	if errName(res) != "StdinNotAllowed" || !strings.Contains(res.Err.Value, "allow_stdin is false") {
+		t.Errorf("ignored read without allow_stdin: %+v", res)
+	}
+	if res, _ := h.run("1"); res.Err != nil {
+		t.Errorf("the next cell: %+v", res.Err)
+	}
+}
+
+func TestMagicDoc(t *testing.T) {
+	h := newHarness(t)
+	for _, tc := range []struct {
+		code, page, err string
+	}{
+		{code: "%doc strings.Split", page: "doc of strings.Split"},
+		{code: "%doc nosuch.Name", err: "no documentation found for nosuch.Name"},
+		{code: "%doc", err: "want one name"},
+		{code: "%doc a b", err: "want one name"},
+	} {
+		res, _ := h.run(tc.code)
+		if tc.err != "" {
+			if errName(res) != "MagicError" || !strings.Contains(res.Err.Value, tc.err) {
+				t.Errorf("%s: got %+v, want a MagicError with %q", tc.code, res, tc.err)
+			}
+			continue
+		}
+		if res.Err != nil || res.Page["text/plain"] != tc.page {
+			t.Errorf("%s: got %+v, want page %q", tc.code, res, tc.page)
+		}
 	}
 }
 

@@ -19,12 +19,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/goconc/goconc/kernel-ext/workload"
 )
 
 // version is goconc's version, set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
 func main() {
+	// Experiments that must run in a process of their own (cooperative
+	// scheduling, thread exhaustion) re-execute this binary; such a child
+	// runs its experiment here and exits before any command is parsed.
+	workload.RunChildIfRequested()
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "goconc:", err)
