@@ -6,6 +6,9 @@
 //	goconc install [--user | --sys-prefix | --prefix DIR] [--name NAME]
 //	goconc kernel CONNECTION_FILE
 //	goconc bench [EXPERIMENT...] [--quick] --out DIR
+//	goconc summary DIR
+//	goconc assign SOURCE.ipynb -o RELEASE.ipynb
+//	goconc grade SUBMISSION.ipynb [--source SOURCE.ipynb]
 //	goconc version
 //
 // Jupyter runs "goconc kernel" through the installed kernelspec; the kernel
@@ -48,6 +51,11 @@ Usage:
                      run the kernel (Jupyter does this)
   goconc bench [EXPERIMENT...] [--quick] --out DIR
                      run experiments natively, without Jupyter
+  goconc summary DIR write DIR/summary.html from the results in DIR
+  goconc assign SOURCE.ipynb -o RELEASE.ipynb
+                     make the student version of an assignment
+  goconc grade SUBMISSION.ipynb [--source SOURCE.ipynb]
+                     run and score a submission
   goconc version     print the version
 `
 
@@ -65,6 +73,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runWorker(rest)
 	case "bench":
 		return runBench(rest, stdout, stderr)
+	case "summary":
+		return runSummary(rest, stdout, stderr)
+	case "assign":
+		return runAssign(rest, stdout, stderr)
+	case "grade":
+		return runGrade(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "goconc", version)
 		return nil
