@@ -3,7 +3,11 @@
 #   make test   the whole test suite
 # Each installs what is missing first (.ci/deps).
 
-GO      ?= go
+# Go: the go command on PATH, else the toolchain .ci/deps fetched.
+GOHOME  := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)/goconc
+GO      ?= $(shell command -v go 2>/dev/null || echo $(GOHOME)/go/bin/go)
+# Tests and go generate run go themselves.
+export PATH := $(PATH):$(GOHOME)/go/bin
 # Jupyter comes from Debian's packages under /usr/bin/python3, or from the
 # active conda environment (environment.yml).
 ifneq ($(CONDA_PREFIX),)
@@ -26,6 +30,9 @@ all: build
 
 deps:
 	@.ci/deps
+
+deps-browser:
+	@.ci/deps --browser
 
 build:
 	$(GO) build -o $(BIN) ./kernel-ext/cmd/goconc

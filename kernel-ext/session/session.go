@@ -210,9 +210,25 @@ func (s *Session) Execute(ctx context.Context, code string) repl.Result {
 		return r
 	}
 	if v, ok := s.res.get(gen); ok {
+		if _, isCall := ast.Unparen(c.Result).(*ast.CallExpr); isCall && isNil(v) {
+			// A call ending a cell for its effect, such as display.Plot(p)
+			// returning a nil error, has nothing to say.
+			return repl.Result{}
+		}
 		return repl.Result{Value: &repl.Display{Data: map[string]any{"text/plain": Format(v)}}}
 	}
 	return repl.Result{}
+}
+
+// isNil reports whether v is nil or a nil error: what a call made for its
+// effect returns when all went well.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	_, isErr := v.(error)
+	return isErr && (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface) && rv.IsNil()
 }
 
 // run evaluates chunk. When fallback is set, chunk is first compiled alone,

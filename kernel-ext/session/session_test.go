@@ -187,6 +187,10 @@ func TestResultFormatting(t *testing.T) {
 		{code: "nil", value: "nil"},
 		{code: "true && false", value: "false"},
 		{code: "'x'", value: "120"},
+		// A call made for its effect shows nothing when it returns nil.
+		{code: "func okErr() error { return nil }\nokErr()", value: ""},
+		{code: "import \"strconv\"\n_, err := strconv.Atoi(\"1\")\nerr", value: "nil"},
+		{code: "func badErr() error { return errors.New(\"failed\") }\nbadErr()", value: "failed"},
 	})
 }
 

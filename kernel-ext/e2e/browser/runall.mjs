@@ -42,7 +42,8 @@ try {
     return cells.length > 0 && cells.every(c => c.input_prompt_number !== '*' && Number.isInteger(c.input_prompt_number))
       && document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null;
   });
-  const images = await page.locator('.output_area img').count();
+  // Figures arrive as PNG (an img) or SVG (inline svg) by the front end's choice.
+  const images = await page.locator('.output_area img, .output_area .output_svg svg').count();
   const text = await page.locator('#notebook-container').innerText();
   const errors = await page.locator('.output_error').count();
   await page.screenshot({ path: screenshot, fullPage: true });
