@@ -24,7 +24,7 @@ TESTJUP := $(CURDIR)/build/test-jupyter
 E2E_ENV := JUPYTER_PATH=$(TESTJUP)/share/jupyter GOCONC_KERNEL=goconc-test JUPYTER=$(JUPYTER) \
            PYDEVD_DISABLE_FILE_VALIDATION=1 JUPYTER_PLATFORM_DIRS=1
 
-.PHONY: all build deps install run test test-go test-e2e conformance bench clean
+.PHONY: all build deps deps-browser install run release test test-go test-e2e bench fidelity clean
 
 all: build
 
@@ -61,14 +61,32 @@ test-go:
 	$(GO) vet ./...
 	$(GO) test -short -race ./kernel-ext/jupyter/... ./kernel-ext/kernel/... ./kernel-ext/display/...
 	$(GO) test -short ./...
+	@# A short fuzz run of the wire decoder and the frame parser, from the
+	@# checked-in seed corpus (hostile frames must never crash the kernel).
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./kernel-ext/jupyter/
+	$(GO) test -run '^$$' -fuzz '^FuzzFrameParser$$' -fuzztime 10s ./kernel-ext/jupyter/
 
 test-e2e: build
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test
 	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_conformance test_client
+	cd kernel-ext/e2e && GOCONC_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m unittest -v test_assign
 
 bench: deps build
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test
 	$(E2E_ENV) $(PYTHON) kernel-ext/e2e/bench_kernel.py
+
+# fidelity measures the headline figures three ways (a cell in the kernel,
+# goconc bench, go test -bench) and prints their ratios, and what a helper
+# call from a cell costs. A benchmark, not a test: nothing is asserted.
+fidelity: deps build
+	$(BIN) install --prefix $(TESTJUP) --name goconc-test
+	$(E2E_ENV) GOCONC_BIN=$(CURDIR)/$(BIN) GO=$(GO) $(PYTHON) kernel-ext/e2e/fidelity.py
+
+# release writes the student versions of notebooks/assignments to out/release.
+release: build
+	@mkdir -p out/release
+	@set -e; for nb in notebooks/assignments/*.ipynb; do \
+	  $(BIN) assign "$$nb" -o out/release/$$(basename "$$nb"); echo "release: out/release/$$(basename "$$nb")"; done
 
 clean:
 	rm -rf bin build out
