@@ -29,12 +29,16 @@ type Bar struct {
 // CostBars draws one bar per entry of bars with its error bar and its
 // median printed above it. unit labels the value axis, e.g. "µs per
 // spawn". The value axis is logarithmic when the values span decades, as
-// a goroutine's and a thread's costs do, and starts at zero otherwise.
+// a goroutine's and a thread's costs do, and includes zero otherwise. A
+// negative value (a memory difference lost in the noise, say) is drawn
+// below zero, on a linear axis, rather than refused: a figure shows what
+// was measured.
 func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 	if len(bars) == 0 {
 		return nil, errors.New("plots: CostBars: no bars")
 	}
 	lo, hi := math.Inf(1), math.Inf(-1)
+	floor := 0.0
 	labels := make([]string, len(bars))
 	for i, b := range bars {
 		if err := plotter.CheckFloats(b.Median, b.Low, b.High); err != nil {
@@ -43,10 +47,8 @@ func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 		if b.Low > b.Median || b.Median > b.High {
 			return nil, fmt.Errorf("plots: CostBars: bar %q: want Low ≤ Median ≤ High, have %g, %g, %g", b.Label, b.Low, b.Median, b.High)
 		}
-		if b.Low < 0 {
-			return nil, fmt.Errorf("plots: CostBars: bar %q: negative cost %g", b.Label, b.Low)
-		}
 		labels[i] = b.Label
+		floor = math.Min(floor, b.Low)
 		if b.Low > 0 {
 			lo = math.Min(lo, b.Low)
 		} else if b.Median > 0 {
@@ -54,12 +56,12 @@ func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 		}
 		hi = math.Max(hi, b.High)
 	}
-	if hi <= 0 {
+	if hi <= 0 && floor == 0 {
 		return nil, errors.New("plots: CostBars: every value is zero")
 	}
 
 	p := newPlot(title, "", unit)
-	log := spansDecades(lo, hi) && allPositive(bars)
+	log := floor >= 0 && !math.IsInf(lo, 1) && spansDecades(lo, hi) && allPositive(bars)
 	p.Add(&costBars{bars: append([]Bar(nil), bars...), log: log, color: plotutil.Color(0)})
 	p.NominalX(wrapLabels(p, labels)...)
 	p.X.Min, p.X.Max = -0.5, float64(len(bars))-0.5
@@ -67,7 +69,10 @@ func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 		// Leave room above the tallest error bar for its value label.
 		setLog(&p.Y, lo, hi*1.6)
 	} else {
-		p.Y.Min, p.Y.Max = 0, hi*1.12
+		p.Y.Min, p.Y.Max = floor*1.12, math.Max(hi, 0)*1.12
+		if p.Y.Max == 0 {
+			p.Y.Max = -floor * 0.12
+		}
 	}
 	return p, nil
 }
@@ -161,7 +166,8 @@ func lighten(c color.Color) color.Color {
 // other.
 func wrapLabels(p *plot.Plot, labels []string) []string {
 	// The data area is the figure less the value axis and the margins.
-	slot := (DefaultWidth - 2.5*vg.Centimeter) / vg.Length(len(labels)) * 0.95
+	// 0.8: a little space between neighbouring labels.
+	slot := (DefaultWidth - 2.5*vg.Centimeter) / vg.Length(len(labels)) * 0.8
 	sty := p.X.Tick.Label
 	out := make([]string, len(labels))
 	for i, l := range labels {

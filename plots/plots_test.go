@@ -65,6 +65,17 @@ func figures() []figure {
 			labels: []string{"Memory", "KiB per blocked goroutine", "GOMAXPROCS=1"},
 		},
 		{
+			// A difference lost in the noise is drawn below zero, not refused.
+			name: "CostBars/negative",
+			build: func() (*plot.Plot, error) {
+				return CostBars("Memory", "KiB per blocked goroutine", []Bar{
+					{Label: "goroutine", Median: -0.08, Low: -0.3, High: 0.2},
+					{Label: "OS thread", Median: 18, Low: 17, High: 19},
+				})
+			},
+			labels: []string{"Memory", "goroutine", "OS thread", "18"},
+		},
+		{
 			name: "Scaling",
 			build: func() (*plot.Plot, error) {
 				return Scaling("Spawn time against N", "N (goroutines or threads)", "time (ms)", []Series{goroutines, threads})
