@@ -166,6 +166,31 @@ func TestParseSplit(t *testing.T) {
 	}
 }
 
+func TestRepeatedImportBeforeSemicolon(t *testing.T) {
+	seen := &Imports{}
+	seen.Add(Import{Name: "strings", Path: "strings"})
+	seen.Add(Import{Name: "fmt", Path: "fmt"})
+	for _, src := range []string{
+		"import (\"strings\"; \"os\")\nos.Exit(0)",
+		"import (\"os\"; \"strings\")\nos.Exit(0)",
+		"import (\"strings\" ; \"os\"; \"fmt\";)\nos.Exit(0)",
+		"import (\"os\"; \"strings\"; \"fmt\")\nos.Exit(0)",
+	} {
+		c, err := Parse(src, Options{Imports: seen})
+		if err != nil {
+			t.Errorf("Parse(%q): %v", src, err)
+			continue
+		}
+		if c.ImportChunk == nil || len(c.NewImports) != 1 || c.NewImports[0].Path != "os" {
+			t.Errorf("Parse(%q): new imports %v, want os alone", src, c.NewImports)
+			continue
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), "", "package main;"+c.ImportChunk.Src, 0); err != nil {
+			t.Errorf("Parse(%q): the import chunk %q does not parse: %v", src, c.ImportChunk.Src, err)
+		}
+	}
+}
+
 func TestImportConflict(t *testing.T) {
 	seen := &Imports{}
 	seen.Add(Import{Name: "rand", Path: "math/rand"})

@@ -104,10 +104,27 @@ func (r *rewriter) importEdits(fset *token.FileSet, f *ast.File, prefix int, see
 			continue
 		}
 		for _, is := range skipped {
-			blankRange(conv(is.Pos()), conv(is.End()))
+			blankRange(conv(is.Pos()), specEnd(r.src, conv(is.End())))
 		}
 	}
 	return edits, nil
+}
+
+// specEnd returns the end of an import spec ending at end, taking in the
+// explicit semicolon that may follow it on its line: blanking the spec of
+// `import ("fmt"; "os")` alone would leave `import ( ; "os")`, which does
+// not parse.
+func specEnd(src string, end int) int {
+	for i := end; i < len(src); i++ {
+		switch src[i] {
+		case ' ', '\t':
+			continue
+		case ';':
+			return i + 1
+		}
+		break
+	}
+	return end
 }
 
 // spaces returns s with everything but newlines turned into spaces.

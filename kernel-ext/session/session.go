@@ -18,6 +18,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +39,10 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// Stdin is what interpreted code reads. It defaults to os.Stdin.
 	Stdin io.Reader
+	// OnStart, if set, is called on the goroutine that runs a cell's
+	// statements, before the first of them. Goroutines the cell starts
+	// descend from it: the worker tags it to tell their output apart.
+	OnStart func()
 	// Docs maps "import/path.Name" (or an import path) to the doc comment
 	// of a native symbol (or package), shown by Inspect; an entry may start
 	// with the symbol's declaration. Doc comments are not available at run
@@ -88,6 +93,21 @@ const leftoverLimit = 500 * time.Millisecond
 // process would take the whole kernel worker down.
 type exitPanic int
 
+// goexitPanic is what runtime.Goexit panics with when the cell's own
+// goroutine calls it: yaegi would take the goroutine's end for the end of
+// the cell and report success.
+type goexitPanic struct{}
+
+// goexit stands for runtime.Goexit in cells. On the goroutine running the
+// cell's statements it ends the cell with an error; elsewhere it is
+// runtime.Goexit.
+func (s *Session) goexit() {
+	if id := s.start.goroutine(); id != 0 && id == goroutineID() {
+		panic(goexitPanic{})
+	}
+	runtime.Goexit()
+}
+
 // New starts a session.
 func New(opts Options) (*Session, error) {
 	if opts.Stdout == nil {
@@ -133,10 +153,18 @@ func New(opts Options) (*Session, error) {
 		rtKey: {
 			"Context": reflect.ValueOf(func() context.Context { return s.ctx }),
 			"Result":  reflect.ValueOf(s.res.set),
-			"Started": reflect.ValueOf(s.start.fire),
+			"Started": reflect.ValueOf(func() {
+				s.start.fire()
+				if opts.OnStart != nil {
+					opts.OnStart()
+				}
+			}),
 		},
 		"os/os": {
 			"Exit": reflect.ValueOf(func(code int) { panic(exitPanic(code)) }),
+		},
+		"runtime/runtime": {
+			"Goexit": reflect.ValueOf(s.goexit),
 		},
 	}
 	if err := s.interp.Use(rt); err != nil {
@@ -279,6 +307,9 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 		if code, ok := p.Value.(exitPanic); ok {
 			return errResult("Exit", fmt.Sprintf("os.Exit(%d) called: the session goes on", int(code))), true
 		}
+		if _, ok := p.Value.(goexitPanic); ok {
+			return errResult("Goexit", "runtime.Goexit called by the cell's own goroutine: the cell stopped there; definitions made before stay defined"), true
+		}
 		return s.panicResult(p, chunk), true
 	}
 	// Compile errors, and the rare error yaegi finds while it wires global
@@ -286,10 +317,12 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 	return s.compileError(err, c, chunk), true
 }
 
-// startSignal tells an interrupt that the running statements have started.
+// startSignal tells an interrupt that the running statements have started,
+// and remembers the goroutine running them.
 type startSignal struct {
-	mu sync.Mutex
-	ch chan struct{}
+	mu  sync.Mutex
+	ch  chan struct{}
+	gid uint64 // goroutine of the running statements; 0 before they start
 }
 
 // arm prepares the signal for a run; when willFire is false the run never
@@ -298,20 +331,33 @@ func (g *startSignal) arm(willFire bool) <-chan struct{} {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.ch = make(chan struct{})
+	g.gid = 0
 	if !willFire {
 		close(g.ch)
 	}
 	return g.ch
 }
 
+// fire is called by the cell's prologue, on the goroutine running the
+// cell's statements.
 func (g *startSignal) fire() {
+	id := goroutineID()
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.gid = id
 	select {
 	case <-g.ch:
 	default:
 		close(g.ch)
 	}
+}
+
+// goroutine returns the goroutine running the cell's statements, 0 when
+// none has started.
+func (g *startSignal) goroutine() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.gid
 }
 
 // compile compiles src, turning a panic of yaegi's compiler into an error.

@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -205,6 +206,10 @@ func TestErrors(t *testing.T) {
 		{code: "func inner() { panic(\"boom\") }\nfunc outer() {\n\tinner()\n}"},
 		{code: "x := 3\nouter()", errName: "panic", errText: "boom"},
 		{code: "import \"os\"\nos.Exit(3)", errName: "Exit", errText: "os.Exit(3)"},
+		// Goexit ends the cell's goroutine: an error, not a quiet success.
+		{code: "import \"runtime\"\nruntime.Goexit()", errName: "Goexit", errText: "runtime.Goexit"},
+		// In a goroutine of the cell it is the real Goexit.
+		{code: "done := make(chan int)\ngo func() { defer close(done); runtime.Goexit() }()\n<-done\n5", value: "5"},
 		{code: "x + 1", value: "4"},
 	})
 	r := s.Execute(context.Background(), "outer()")
@@ -506,5 +511,33 @@ func TestCloseStopsGoroutines(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if m := len(out.String()); m != n || n == 0 {
 		t.Errorf("output grew from %d to %d bytes after Close", n, m)
+	}
+}
+
+func TestOnStartRunsOnTheCellsGoroutine(t *testing.T) {
+	var mu sync.Mutex
+	var started []uint64
+	s, err := New(Options{Stdout: io.Discard, Stderr: io.Discard, OnStart: func() {
+		mu.Lock()
+		defer mu.Unlock()
+		started = append(started, goroutineID())
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, code := range []string{"x := 1", "func f() {}", "x + 1", "import \"strings\"\nstrings.ToUpper(\"a\")"} {
+		if r := s.Execute(context.Background(), code); r.Err != nil {
+			t.Fatalf("%q: %v", code, r.Err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// Once per cell with statements; the declaration alone has none.
+	if len(started) != 3 {
+		t.Fatalf("OnStart called %d times, want 3", len(started))
+	}
+	if started[2] != s.start.goroutine() || started[2] == goroutineID() {
+		t.Errorf("OnStart ran on goroutine %d, want the cell's %d", started[2], s.start.goroutine())
 	}
 }

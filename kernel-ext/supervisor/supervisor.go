@@ -48,7 +48,9 @@ type Options struct {
 	// Default: 5 s.
 	RequestTimeout time.Duration
 	// MaxOutput bounds what one cell streams to each of stdout and stderr,
-	// in bytes; the rest is discarded with a note. Default: 16 MiB.
+	// in bytes; the rest is discarded with a note. Default: 8 MiB, far more
+	// than anyone reads and less than makes a browser tab unusable (a
+	// single 10 MB line is cut).
 	MaxOutput int
 }
 
@@ -91,7 +93,7 @@ func New(opts Options) (*Supervisor, error) {
 		opts.RequestTimeout = 5 * time.Second
 	}
 	if opts.MaxOutput <= 0 {
-		opts.MaxOutput = 16 << 20
+		opts.MaxOutput = 8 << 20
 	}
 	opts.Command = slices.Clone(opts.Command)
 	opts.Env = slices.Clone(opts.Env)

@@ -459,6 +459,17 @@ func TestFakeOutputCap(t *testing.T) {
 	}
 }
 
+func TestFakeDefaultOutputCapCutsATenMegabyteLine(t *testing.T) {
+	// The default bound protects the front end from one huge line.
+	s := newSupervisor(t, "fake", Options{})
+	res, out := run(t, s, fmt.Sprintf("spam %d\nvalue done", 10<<20))
+	wantValue(t, res, "done")
+	got := out.joined("stdout")
+	if n := strings.Count(got, "x"); n >= 10<<20 || n < 1<<20 || !strings.Contains(got, "output truncated") {
+		t.Errorf("got %d x and %q at the end, want fewer than 10 MiB and a note", n, got[max(len(got)-120, 0):])
+	}
+}
+
 func TestFakeRestartAndCloseWhileRunning(t *testing.T) {
 	s := newSupervisor(t, "fake", Options{})
 	for _, c := range []struct {

@@ -24,7 +24,7 @@ func magicHelp() [][2]string {
 	return [][2]string{
 		{"%env", "list the environment; %env K shows K; %env K=V sets K in the worker"},
 		{"%gomaxprocs", "show GOMAXPROCS; %gomaxprocs N sets it (1 ≤ N ≤ 1024)"},
-		{"%goroutines", "number of goroutines and OS threads of the worker"},
+		{"%goroutines", "number of goroutines and OS threads of the worker, and the goroutines grouped by state (chan receive, sleep, ...)"},
 		{"%restart", "restart the worker, losing all state; %restart K=V ... sets the environment of the new worker (first line of a cell only)"},
 		{"%doc", "%doc NAME shows the documentation of NAME (strings.Split, workload.RunSpawn, ...) in the pager"},
 		{"%help", "this list"},
@@ -174,9 +174,60 @@ func (s *server) magicGoroutines(args string) error {
 	if n, err := osThreads(); err == nil {
 		threads = strconv.Itoa(n)
 	}
-	_, err := fmt.Fprintf(s.stdout, "goroutines: %d (the worker itself uses about %d)\nOS threads: %s\n",
-		runtime.NumGoroutine(), s.baseGoroutines, threads)
+	n := runtime.NumGoroutine()
+	states := "not listed: too many goroutines to take their stacks"
+	if n <= maxListedGoroutines {
+		states = goroutineStates()
+	}
+	_, err := fmt.Fprintf(s.stdout, "goroutines: %d (the worker itself uses about %d)\nOS threads: %s\nby state: %s\n",
+		n, s.baseGoroutines, threads, states)
 	return err
+}
+
+// maxListedGoroutines bounds the goroutines %goroutines groups by state:
+// taking every stack stops the world for a time that grows with them.
+const maxListedGoroutines = 10000
+
+// goroutineStates groups the goroutines of the process by what they are
+// doing ("chan receive", "select", "sleep", ...), largest group first:
+// what a cell left running shows as the groups beyond the worker's own.
+func goroutineStates() string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := map[string]int{}
+	for _, line := range bytes.Split(buf, []byte("\n")) {
+		if !bytes.HasPrefix(line, []byte("goroutine ")) {
+			continue
+		}
+		i, j := bytes.IndexByte(line, '['), bytes.LastIndexByte(line, ']')
+		if i < 0 || j < i {
+			continue
+		}
+		state, _, _ := strings.Cut(string(line[i+1:j]), ",") // drop ", 5 minutes"
+		count[state]++
+	}
+	names := make([]string, 0, len(count))
+	for k := range count {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(a, b int) bool {
+		if count[names[a]] != count[names[b]] {
+			return count[names[a]] > count[names[b]]
+		}
+		return names[a] < names[b]
+	})
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%d %s", count[k], k)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // osThreads reads the thread count of this process from /proc.

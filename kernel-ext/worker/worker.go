@@ -21,6 +21,15 @@
 // %goroutines and %help are handled here; %restart is handled by the
 // supervisor and is refused here.
 //
+// Limits protect the front end and the machine: a display or cell value
+// larger than MaxDisplay is replaced by a note, and a memory guard stops
+// the running cell, as an interrupt does and saying why, when the worker
+// passes its memory limit (MemoryLimit).
+//
+// Output that interpreted code prints from a goroutine of an earlier cell
+// while another cell runs is marked as such, line by line (see
+// markingWriter); native code writes to fd 1 and 2 unmarked.
+//
 // Displays are attributed to the running cell, whichever goroutine makes
 // them, so a display from a goroutine of a finished cell shows in the
 // cell running at the time. With no cell running it is dropped, with a
@@ -34,9 +43,11 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -75,6 +86,14 @@ type Config struct {
 	// to the running cell; opts carries the writers and the stdin reader
 	// that turns reads into input requests.
 	NewEvaluator func(opts session.Options, pub Publisher) (Evaluator, error)
+	// MemoryLimit, when positive, is the memory the worker may hold before
+	// the running cell is stopped; MemoryLimitSource says where the figure
+	// comes from, for the message the cell gets.
+	MemoryLimit       int64
+	MemoryLimitSource string
+	// Exit, if set, ends the process when the memory guard finds a stopped
+	// cell still growing far past MemoryLimit. Main sets os.Exit.
+	Exit func(code int)
 }
 
 // Main runs the worker of a goconc kernel: it serves requests from fd 3
@@ -93,11 +112,26 @@ func Main(ctx context.Context) error {
 	ev := os.NewFile(4, "goconc-events")
 	defer req.Close()
 	defer ev.Close()
+	limit, source, err := MemoryLimit()
+	if err != nil {
+		// Shown with the next cell; the default bound applies.
+		fmt.Fprintf(os.Stderr, "goconc worker: %v; using the default memory limit\n", err)
+		os.Unsetenv(MemoryLimitEnv)
+		limit, source, _ = MemoryLimit()
+	}
+	if limit > 0 {
+		// The collector works harder as the limit nears, so that only live
+		// memory, not garbage, makes the guard stop a cell.
+		debug.SetMemoryLimit(limit)
+	}
 	return Serve(ctx, Config{
-		Requests: req,
-		Events:   ev,
-		Stdout:   os.Stdout,
-		Stderr:   os.Stderr,
+		MemoryLimit:       limit,
+		MemoryLimitSource: source,
+		Exit:              os.Exit,
+		Requests:          req,
+		Events:            ev,
+		Stdout:            os.Stdout,
+		Stderr:            os.Stderr,
 		NewEvaluator: func(opts session.Options, pub Publisher) (Evaluator, error) {
 			installPublisher(pub)
 			opts.Docs = symbols.Docs
@@ -116,12 +150,19 @@ func Main(ctx context.Context) error {
 func Serve(ctx context.Context, cfg Config) error {
 	s := &server{
 		events: cfg.Events,
+		exit:   cfg.Exit,
 		stdout: cfg.Stdout,
 		stderr: cfg.Stderr,
 		acks:   map[uint64]chan struct{}{},
 	}
 	s.stdin = &stdinReader{s: s}
-	ev, err := cfg.NewEvaluator(session.Options{Stdout: cfg.Stdout, Stderr: cfg.Stderr, Stdin: s.stdin}, publisher{s})
+	opts := session.Options{
+		Stdout:  markingWriter{s, cfg.Stdout},
+		Stderr:  markingWriter{s, cfg.Stderr},
+		Stdin:   s.stdin,
+		OnStart: s.cellStarted,
+	}
+	ev, err := cfg.NewEvaluator(opts, publisher{s})
 	if err != nil {
 		err = fmt.Errorf("worker: start session: %w", err)
 		_ = s.send(Event{Kind: EventReady, Error: err.Error()})
@@ -136,6 +177,13 @@ func Serve(ctx context.Context, cfg Config) error {
 	// reader started below, the goroutine running the cell): the baseline
 	// %goroutines compares with.
 	s.baseGoroutines = runtime.NumGoroutine() + 2
+	if cfg.MemoryLimit > 0 {
+		s.memLimit = cfg.MemoryLimit
+		stopGuard := make(chan struct{})
+		defer close(stopGuard)
+		go s.guardMemory(cfg.MemoryLimit, cfg.MemoryLimitSource, stopGuard)
+		s.baseGoroutines++
+	}
 
 	// Requests are handled on the reading goroutine: handle never blocks
 	// for long (cells and introspection run on goroutines of their own).
@@ -169,6 +217,8 @@ type server struct {
 	eval           Evaluator
 	stdin          *stdinReader
 	baseGoroutines int
+	memLimit       int64 // of the memory guard; 0 when none runs
+	exit           func(code int)
 
 	sendMu sync.Mutex // serialises frames on events
 
@@ -190,8 +240,20 @@ type running struct {
 	allowStdin bool
 	// stdinRefused records that the cell read stdin while it may not.
 	stdinRefused atomic.Bool
-	input        chan Request  // input replies for this run
-	done         chan struct{} // closed when the run has sent its result
+	// stdinInterrupted records that an interrupt ended a read of stdin.
+	stdinInterrupted atomic.Bool
+	// stopReason, a string, says why the worker itself stopped the cell
+	// (the memory guard); unset when it did not.
+	stopReason atomic.Value
+	// tag is the profiler label set of the goroutine running the cell's
+	// statements, which the goroutines it starts inherit; nil until they
+	// start. Guarded by server.mu.
+	tag unsafe.Pointer
+	// memStart is the worker's memory when the cell started, when the
+	// memory guard runs: a cell is stopped only for memory it added.
+	memStart int64
+	input    chan Request  // input replies for this run
+	done     chan struct{} // closed when the run has sent its result
 }
 
 func (s *server) send(ev Event) error {
@@ -258,6 +320,9 @@ func (s *server) startExecute(r Request) {
 		input:      make(chan Request, 1),
 		done:       make(chan struct{}),
 	}
+	if s.memLimit > 0 {
+		run.memStart = memoryInUse(memorySamples())
+	}
 	s.run = run
 	go s.execute(run, r.Code)
 }
@@ -268,6 +333,11 @@ func (s *server) execute(run *running, code string) {
 		if v := recover(); v != nil {
 			res = repl.Result{Err: &repl.Error{Name: "InternalError", Value: fmt.Sprintf("the worker failed running the cell: %v", v)}}
 		}
+		if res.Value != nil {
+			v := capDisplay(*res.Value, MaxDisplay, "the cell's value")
+			res.Value = &v
+		}
+		capError(res.Err)
 		s.mu.Lock()
 		s.run = nil
 		close(run.done)
@@ -297,12 +367,33 @@ func (s *server) execute(run *running, code string) {
 	if res.Page == nil {
 		res.Page = page
 	}
+	if reason, ok := run.stopReason.Load().(string); ok {
+		msg := "the cell was stopped: " + reason + ". Definitions made before stay defined; interpreted goroutines were stopped too."
+		res = repl.Result{Err: &repl.Error{Name: "MemoryLimit", Value: msg, Traceback: []string{"MemoryLimit: " + msg}}}
+		return
+	}
+	if res.Err == nil && run.stdinInterrupted.Load() {
+		// As ipykernel's KeyboardInterrupt out of input(): the cell did not
+		// get the input it asked for, so it did not succeed.
+		msg := "the cell was interrupted while it waited for input; definitions made before stay defined"
+		res = repl.Result{Err: &repl.Error{Name: "Interrupted", Value: msg, Traceback: []string{"Interrupted: " + msg}}}
+	}
 	if res.Err == nil && run.stdinRefused.Load() {
 		// As ipykernel does (StdinNotImplementedError): a cell that needed
 		// input the front end cannot give fails, rather than going on
 		// quietly with an empty read.
 		msg := "the cell read standard input, but this front end does not accept input (allow_stdin is false, as in nbconvert and papermill); the read returned an error. Set the value in the cell instead."
 		res = repl.Result{Err: &repl.Error{Name: "StdinNotAllowed", Value: msg, Traceback: []string{"StdinNotAllowed: " + msg}}}
+	}
+}
+
+// cellStarted is called on the goroutine of the running cell's statements.
+func (s *server) cellStarted() {
+	s.mu.Lock()
+	run := s.run
+	s.mu.Unlock()
+	if run != nil {
+		s.tagCell(run)
 	}
 }
 
@@ -363,7 +454,10 @@ func (s *server) shutdown() {
 type publisher struct{ s *server }
 
 // Display publishes d as display_data (or update_display_data).
-func (p publisher) Display(d repl.Display) { p.s.publish(Event{Kind: EventDisplay, Display: &d}) }
+func (p publisher) Display(d repl.Display) {
+	d = capDisplay(d, MaxDisplay, "a display")
+	p.s.publish(Event{Kind: EventDisplay, Display: &d})
+}
 
 // ClearOutput clears the output of the running cell.
 func (p publisher) ClearOutput(wait bool) { p.s.publish(Event{Kind: EventClearOutput, Wait: wait}) }
@@ -452,6 +546,7 @@ func (in *stdinReader) Read(p []byte) (int, error) {
 		in.buf = in.buf[n:]
 		return n, nil
 	case <-run.ctx.Done():
+		run.stdinInterrupted.Store(true)
 		return 0, errors.New("stdin: input interrupted")
 	case <-run.done:
 		return 0, errors.New("stdin: the cell that asked for input has finished")

@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +23,8 @@ type fakeEval struct {
 
 	mu    sync.Mutex
 	codes []string
+	// release ends "grow stubbornly".
+	release chan struct{}
 }
 
 func text(s string) *repl.Display { return &repl.Display{Data: map[string]any{"text/plain": s}} }
@@ -46,6 +49,37 @@ func (f *fakeEval) Execute(ctx context.Context, code string) repl.Result {
 	case "display":
 		f.pub.Display(repl.Display{Data: map[string]any{"text/plain": "shown"}})
 		return repl.Result{}
+	case "huge display":
+		f.pub.Display(repl.Display{ID: "d1", Data: map[string]any{"text/html": strings.Repeat("x", MaxDisplay+1)}})
+		return repl.Result{}
+	case "grow":
+		// Allocates until interrupted, as a goroutine bomb does.
+		var hold [][]byte
+		for ctx.Err() == nil {
+			hold = append(hold, make([]byte, 1<<20))
+			time.Sleep(5 * time.Millisecond)
+		}
+		runtime.KeepAlive(hold)
+		return repl.Result{Err: &repl.Error{Name: "Interrupted", Value: "interrupted"}}
+	case "grow stubbornly":
+		// Allocates on after an interrupt, as a native call that ignores
+		// its context; at most for 10 s.
+		var hold [][]byte
+		for start := time.Now(); time.Since(start) < 10*time.Second; {
+			select {
+			case <-f.release:
+				runtime.KeepAlive(hold)
+				return repl.Result{}
+			case <-time.After(5 * time.Millisecond):
+			}
+			hold = append(hold, make([]byte, 1<<20))
+		}
+		return repl.Result{}
+	case "huge panic":
+		v := strings.Repeat("p", 10<<20)
+		return repl.Result{Err: &repl.Error{Name: "panic", Value: v, Traceback: []string{"panic: " + v, "main()"}}}
+	case "huge value":
+		return repl.Result{Value: text(strings.Repeat("v", MaxDisplay+1))}
 	}
 	return repl.Result{Value: text("ok")}
 }
@@ -108,6 +142,12 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessWith(t, Config{})
+}
+
+// newHarnessWith is newHarness with the limits of cfg.
+func newHarnessWith(t *testing.T, cfg Config) *harness {
+	t.Helper()
 	reqR, reqW := io.Pipe()
 	evR, evW := io.Pipe()
 	h := &harness{t: t, req: reqW, events: make(chan Event, 100), stdout: &syncBuffer{}}
@@ -116,8 +156,9 @@ func newHarness(t *testing.T) *harness {
 	go func() {
 		served <- Serve(ctx, Config{
 			Requests: reqR, Events: evW, Stdout: h.stdout, Stderr: io.Discard,
+			MemoryLimit: cfg.MemoryLimit, MemoryLimitSource: cfg.MemoryLimitSource, Exit: cfg.Exit,
 			NewEvaluator: func(opts session.Options, pub Publisher) (Evaluator, error) {
-				h.eval = &fakeEval{opts: opts, pub: pub}
+				h.eval = &fakeEval{opts: opts, pub: pub, release: make(chan struct{})}
 				return h.eval, nil
 			},
 		})
@@ -230,6 +271,31 @@ func TestMagicGOMAXPROCS(t *testing.T) {
 	res, out = h.run("%gomaxprocs")
 	if res.Err != nil || !strings.HasPrefix(out, "GOMAXPROCS=1 ") {
 		t.Errorf("%%gomaxprocs: %+v, output %q", res.Err, out)
+	}
+}
+
+func TestMagicGoroutinesShowsStates(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	for range 7 {
+		go func() { <-stop }()
+	}
+	h := newHarness(t)
+	_, out := h.run("%goroutines")
+	_, states, ok := strings.Cut(out, "by state: ")
+	if !ok || !strings.Contains(states, "chan receive") {
+		t.Fatalf("%%goroutines: output %q, want the goroutines by state", out)
+	}
+	// At least the seven left blocked, in the largest group but for the
+	// test binary's own.
+	var n int
+	for _, part := range strings.Split(strings.TrimSpace(states), ", ") {
+		if c, name, _ := strings.Cut(part, " "); name == "chan receive" {
+			n, _ = strconv.Atoi(c)
+		}
+	}
+	if n < 7 {
+		t.Errorf("%%goroutines: %d in chan receive, want at least 7: %q", n, states)
 	}
 }
 
@@ -378,5 +444,141 @@ func TestDisplayAttributedToCell(t *testing.T) {
 	h.eval.pub.Display(repl.Display{Data: map[string]any{"text/plain": "late"}})
 	if res, _ := h.run("1"); res.Err != nil {
 		t.Fatal(res.Err)
+	}
+}
+
+func TestInterruptWhileWaitingForInput(t *testing.T) {
+	h := newHarness(t)
+	id := h.send(Request{Op: OpExecute, Code: "read, ignoring the error", AllowStdin: true})
+	if ev := h.next(); ev.Kind != EventInputRequest || ev.ID != id {
+		t.Fatalf("got %+v, want an input request", ev)
+	}
+	h.send(Request{Op: OpInterrupt, Target: id})
+	ev := h.next()
+	if ev.Kind != EventResult || errName(*ev.Result) != "Interrupted" {
+		t.Fatalf("got %+v, want an Interrupted result", ev)
+	}
+	if res, _ := h.run("1"); res.Err != nil {
+		t.Errorf("the next cell: %+v", res.Err)
+	}
+}
+
+func TestOversizedOutputsAreReplaced(t *testing.T) {
+	h := newHarness(t)
+	id := h.send(Request{Op: OpExecute, Code: "huge display"})
+	ev := h.next()
+	if ev.Kind != EventDisplay || ev.ID != id {
+		t.Fatalf("got %+v, want the display", ev)
+	}
+	note, _ := ev.Display.Data["text/plain"].(string)
+	if len(ev.Display.Data) != 1 || !strings.Contains(note, "not shown") || !strings.Contains(note, "text/html") || ev.Display.ID != "d1" {
+		t.Errorf("huge display sent as %d bytes %q (id %q), want a note keeping the id", bundleSize(ev.Display.Data), note[:min(len(note), 200)], ev.Display.ID)
+	}
+	if ev := h.next(); ev.Kind != EventResult || ev.ID != id {
+		t.Fatalf("got %+v, want the result", ev)
+	}
+	res, _ := h.run("huge value")
+	if res.Err != nil || res.Value == nil {
+		t.Fatalf("huge value: %+v", res)
+	}
+	if note, _ := res.Value.Data["text/plain"].(string); len(note) > 1000 || !strings.Contains(note, "the cell's value") {
+		t.Errorf("huge value sent as %d bytes, want a note", len(note))
+	}
+}
+
+func TestHugeErrorIsCut(t *testing.T) {
+	h := newHarness(t)
+	res, _ := h.run("huge panic")
+	if errName(res) != "panic" || len(res.Err.Value) > maxErrorText+100 || !strings.Contains(res.Err.Value, "not shown") {
+		t.Fatalf("value of %d bytes, want it cut with a note", len(res.Err.Value))
+	}
+	if len(res.Err.Traceback) != 2 || len(res.Err.Traceback[0]) > maxErrorText+100 || res.Err.Traceback[1] != "main()" {
+		t.Errorf("traceback of %d lines, first of %d bytes, want 2 lines, the first cut", len(res.Err.Traceback), len(res.Err.Traceback[0]))
+	}
+}
+
+func TestMemoryGuardStopsTheCell(t *testing.T) {
+	// Any worker uses more than one byte: the guard stops the first cell
+	// that adds memory.
+	h := newHarnessWith(t, Config{MemoryLimit: 1, MemoryLimitSource: "the test's limit"})
+	res, _ := h.run("grow")
+	if errName(res) != "MemoryLimit" || !strings.Contains(res.Err.Value, "the test's limit") || !strings.Contains(res.Err.Value, "stay defined") {
+		t.Fatalf("got %+v, want a MemoryLimit error naming the limit", res)
+	}
+}
+
+func TestMemoryGuardEndsAWorkerThatGrowsOn(t *testing.T) {
+	exited := make(chan int, 1)
+	h := newHarnessWith(t, Config{MemoryLimit: 1, MemoryLimitSource: "the test's limit", Exit: func(code int) { exited <- code }})
+	id := h.send(Request{Op: OpExecute, Code: "grow stubbornly"})
+	select {
+	case code := <-exited:
+		if code == 0 {
+			t.Errorf("exit code 0, want a failure")
+		}
+	case <-time.After(8 * time.Second):
+		t.Fatal("the guard did not end the worker")
+	}
+	close(h.eval.release)
+	if ev := h.next(); ev.Kind != EventResult || ev.ID != id || errName(*ev.Result) != "MemoryLimit" {
+		t.Fatalf("got %+v, want the MemoryLimit result", ev)
+	}
+}
+
+func TestMemoryGuardSparesACellThatAddsNothing(t *testing.T) {
+	// Above the limit from the start, a cell that does not grow the
+	// worker is not blamed for memory it did not take.
+	h := newHarnessWith(t, Config{MemoryLimit: 1, MemoryLimitSource: "the test's limit"})
+	id := h.send(Request{Op: OpExecute, Code: "block"})
+	time.Sleep(5 * guardInterval)
+	h.send(Request{Op: OpInterrupt, Target: id})
+	if ev := h.next(); ev.Kind != EventResult || errName(*ev.Result) != "Interrupted" {
+		t.Fatalf("got %+v, want the interrupt's result", ev)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		bad  bool
+	}{
+		{in: "1048576", want: 1 << 20},
+		{in: "300MiB", want: 300 << 20},
+		{in: "2GiB", want: 2 << 30},
+		{in: "1.5 GiB", want: 3 << 29},
+		{in: "512K", want: 512 << 10},
+		{in: "1GB", want: 1e9},
+		{in: "", bad: true},
+		{in: "lots", bad: true},
+		{in: "-1MiB", bad: true},
+		{in: "0", bad: true},
+	} {
+		got, err := parseSize(tc.in)
+		if (err != nil) != tc.bad || got != tc.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d (error %v)", tc.in, got, err, tc.want, tc.bad)
+		}
+	}
+}
+
+func TestMemoryLimitFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		env   string
+		want  int64
+		isErr bool
+	}{
+		{env: "256MiB", want: 256 << 20},
+		{env: "off", want: 0},
+		{env: "many", isErr: true},
+	} {
+		t.Setenv(MemoryLimitEnv, tc.env)
+		got, source, err := MemoryLimit()
+		if (err != nil) != tc.isErr || got != tc.want {
+			t.Errorf("%s=%s: got %d (%s), %v", MemoryLimitEnv, tc.env, got, source, err)
+		}
+	}
+	t.Setenv(MemoryLimitEnv, "")
+	if got, source, err := MemoryLimit(); err != nil || got <= 0 || !strings.Contains(source, "half") {
+		t.Errorf("default: got %d (%s), %v; want half the available memory", got, source, err)
 	}
 }
