@@ -24,7 +24,7 @@ TESTJUP := $(CURDIR)/build/test-jupyter
 E2E_ENV := JUPYTER_PATH=$(TESTJUP)/share/jupyter GOCONC_KERNEL=goconc-test JUPYTER=$(JUPYTER) \
            PYDEVD_DISABLE_FILE_VALIDATION=1 JUPYTER_PLATFORM_DIRS=1
 
-.PHONY: all build deps deps-browser install run release test test-go test-e2e bench fidelity clean
+.PHONY: all build deps deps-browser install run release test test-go test-e2e bench fidelity reliability clean
 
 all: build
 
@@ -46,15 +46,28 @@ else
 	$(BIN) install --user
 endif
 
+# run executes every notebook into out/: the executed notebooks (.ipynb and
+# .html), the results, figures and verdicts they save (out/data), and
+# out/summary.html, the seed's table against this machine. Full sizes by
+# default; QUICK=1 selects the quick presets. Each run starts from an empty
+# out/. GOCONC_OUT is absolute: nbconvert starts the kernel in notebooks/.
 run: deps install
-	@mkdir -p out
-	@set -e; for nb in $$(ls notebooks/*.ipynb 2>/dev/null); do \
-	  echo "run: $$nb"; \
-	  $(JUPYTER) nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=goconc \
-	    --ExecutePreprocessor.timeout=1800 --output-dir out "$$nb" 2>>out/nbconvert.log; \
-	done; echo "run: executed notebooks are in out/"
+	@rm -rf out && mkdir -p out/data
+	@fail=0; for nb in notebooks/*.ipynb; do \
+	  name=$$(basename "$$nb" .ipynb); start=$$(date +%s); \
+	  printf 'run: %-24s' "$$name"; \
+	  if GOCONC_OUT=$(CURDIR)/out/data $(if $(filter 1,$(QUICK)),GOCONC_QUICK=1) \
+	       $(JUPYTER) nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=goconc \
+	         --ExecutePreprocessor.timeout=1800 --output-dir out "$$nb" >>out/nbconvert.log 2>&1 && \
+	     $(JUPYTER) nbconvert --to html --output-dir out "out/$$name.ipynb" >>out/nbconvert.log 2>&1; then \
+	    echo " ok, $$(( $$(date +%s) - start )) s"; \
+	  else \
+	    echo " FAILED: see out/nbconvert.log"; fail=1; \
+	  fi; \
+	done; \
+	$(BIN) summary out && echo "run: open out/summary.html" && exit $$fail
 
-test: deps test-go test-e2e
+test: deps-browser test-go test-e2e
 
 test-go:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -63,17 +76,27 @@ test-go:
 	$(GO) test -short ./...
 	@# A short fuzz run of the wire decoder and the frame parser, from the
 	@# checked-in seed corpus (hostile frames must never crash the kernel).
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./kernel-ext/jupyter/
-	$(GO) test -run '^$$' -fuzz '^FuzzFrameParser$$' -fuzztime 10s ./kernel-ext/jupyter/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s -fuzzminimizetime 2s ./kernel-ext/jupyter/
+	$(GO) test -run '^$$' -fuzz '^FuzzFrameParser$$' -fuzztime 10s -fuzzminimizetime 2s ./kernel-ext/jupyter/
 
 test-e2e: build
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test
-	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_conformance test_client
+	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_conformance test_client test_reliability
+	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_notebooks
 	cd kernel-ext/e2e && GOCONC_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m unittest -v test_assign
+	cd kernel-ext/e2e && $(E2E_ENV) GOCONC_BROWSER_REQUIRED=1 \
+	  GOCONC_BROWSER_NOTEBOOK=$(CURDIR)/notebooks/03-resource-cost.ipynb GOCONC_BROWSER_EXPECT="Verdict" \
+	  GOCONC_SCREENSHOT=$(CURDIR)/build/browser-screenshot.png $(PYTHON) -m unittest -v test_browser
 
 bench: deps build
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test
 	$(E2E_ENV) $(PYTHON) kernel-ext/e2e/bench_kernel.py
+
+# reliability runs issue 5's list of bad inputs against a live kernel and
+# prints one line per case (survived / state kept / error text) and a total.
+reliability: deps build
+	$(BIN) install --prefix $(TESTJUP) --name goconc-test
+	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) reliability_report.py
 
 # fidelity measures the headline figures three ways (a cell in the kernel,
 # goconc bench, go test -bench) and prints their ratios, and what a helper
