@@ -26,7 +26,20 @@
 //   - func main gets a hidden name, and runs once if its cell does not
 //     call it;
 //   - var and const declarations whose values use names from earlier cells
-//     run as statements.
+//     run as statements;
+//   - compound statements at the cell's top level (if, for, switch, …)
+//     run in a function wrapper, func() { … }(), because blocks in yaegi's
+//     global scope reuse globals of the same name and lose a, b := f();
+//   - variables the cell's top-level statements declare with := and its
+//     funcs use are declared with the declarations (var x T), their :=
+//     becoming =;
+//   - min, max, clear, print and println, range over an integer and
+//     return <-ch, which yaegi lacks or gets wrong, become code it runs
+//     (see builtinEdits).
+//
+// Some rewrites must name a type; typer infers it from the syntax, the
+// declarations of earlier cells (Options.Lookup) and the native symbol
+// tables (Options.NativeType), and the rewrite is not made when it cannot.
 //
 // Parsing needs only go/parser and go/scanner: no Go toolchain at run time.
 package cell
@@ -64,6 +77,20 @@ type Options struct {
 	// across cells (yaegi confuses a block-local := with a global of the
 	// same name), e.g. the execution count.
 	Unique string
+	// Runtime is the name under which the cell sees the package providing
+	// what yaegi lacks: Clear(any), Print(...any) and Println(...any), for
+	// the builtins clear, print and println. Empty leaves every builtin as
+	// written, min and max included.
+	Runtime string
+	// Lookup returns the declaration an earlier cell made of name. The
+	// rewrites use it to tell the types of expressions and to know which
+	// builtins a cell shadows. Nil means no earlier declarations.
+	Lookup func(name string) (Decl, bool)
+	// NativeType returns the type, as Go source, of the native symbol name
+	// of the package at path, or of its single result when called is set
+	// (a function); untyped marks an untyped constant, whose type is then
+	// the default one. Nil means the types of native symbols are unknown.
+	NativeType func(path, name string, called bool) (typ string, untyped, ok bool)
 }
 
 // Cell is a parsed and rewritten cell.
@@ -103,6 +130,22 @@ type Cell struct {
 	// Declared lists the declarations of the cell (in Decls and top-level
 	// := and var statements) for completion and inspection.
 	Declared []Decl
+	// Unhoisted are the uses, in the cell's declarations, of variables
+	// that its top-level statements declare and whose type the rewriter
+	// cannot tell (see hoistEdits): declarations run first, so unless an
+	// earlier cell declared the name too, the use is undefined.
+	Unhoisted []Ref
+	// MinMax are the calls of the builtins min and max left as written,
+	// which yaegi v0.16.1 lacks: in a constant declaration (InConst), or
+	// with arguments whose type the rewriter could not tell.
+	MinMax []BuiltinCall
+}
+
+// BuiltinCall is a call of a builtin the rewriter left as written.
+type BuiltinCall struct {
+	Ref
+	// InConst is set for a call in a constant declaration.
+	InConst bool
 }
 
 // Import is one import spec of a cell.
@@ -210,7 +253,7 @@ func Parse(src string, opts Options) (*Cell, error) {
 		return nil, err
 	}
 	c := &Cell{}
-	r := &rewriter{src: src, unique: opts.Unique, pkgName: opts.PackageName}
+	r := &rewriter{src: src, unique: opts.Unique, pkgName: opts.PackageName, runtime: opts.Runtime}
 
 	var importSegs, declSegs, stmtSegs []segment
 	for _, s := range segs {
@@ -249,6 +292,14 @@ func Parse(src string, opts Options) (*Cell, error) {
 		known[imp.Name] = true
 	}
 
+	// Both the declarations and the statements are parsed before either
+	// is rewritten: the rewrites of one need names and types of the other.
+	var (
+		declFile *ast.File
+		declFset *token.FileSet
+		declBase string
+		declConv func(token.Pos) int
+	)
 	if len(declSegs) > 0 {
 		base := blankAllBut(src, segs, declSegs)
 		fset := token.NewFileSet()
@@ -270,38 +321,72 @@ func Parse(src string, opts Options) (*Cell, error) {
 			}
 		}
 		if len(declSegs) > 0 {
-			var edits []edit
-			if e, ok := r.renameMain(f, conv); ok {
-				edits = append(edits, e)
-				c.Main = e.text
-			}
-			if main := mainName(c, opts); main != "" {
-				edits = append(edits, renameUses(f, "main", main, conv)...)
-			}
+			declFile, declFset, declBase, declConv = f, fset, base, conv
 			for _, d := range f.Decls {
-				edits = append(edits, r.funcEdits(d, conv)...)
 				c.Declared = append(c.Declared, declsOf(d, src, conv)...)
 			}
-			c.Decls = render(src, base, edits, "\n")
-			c.Refs = append(c.Refs, refs(f, known, fset, len(filePrefix), src)...)
 		}
 	}
 
-	if len(stmtSegs) > 0 || c.Main != "" {
-		const prefix = "package main;func _(){"
-		base := blankAllBut(src, segs, stmtSegs)
-		fset := token.NewFileSet()
+	const stmtPrefix = "package main;func _(){"
+	var (
+		body     *ast.BlockStmt
+		stmtFile *ast.File
+		stmtFset *token.FileSet
+		stmtBase string
+		stmtConv func(token.Pos) int
+	)
+	if len(stmtSegs) > 0 || declFile != nil && hasMain(declFile) {
+		stmtBase = blankAllBut(src, segs, stmtSegs)
+		stmtFset = token.NewFileSet()
 		// Object resolution is needed: the loop rewrite renames the uses of
 		// a loop variable.
-		f, err := parser.ParseFile(fset, "", prefix+base+"\n}", parser.ParseComments)
+		f, err := parser.ParseFile(stmtFset, "", stmtPrefix+stmtBase+"\n}", parser.ParseComments)
 		if err != nil {
-			return nil, syntaxError(src, err, len(prefix))
+			return nil, syntaxError(src, err, len(stmtPrefix))
 		}
-		body := f.Decls[0].(*ast.FuncDecl).Body
-		conv := func(p token.Pos) int { return fset.Position(p).Offset - len(prefix) }
-		edits := r.funcEdits(body, conv)
+		stmtFile = f
+		body = f.Decls[0].(*ast.FuncDecl).Body
+		fset := stmtFset
+		stmtConv = func(p token.Pos) int { return fset.Position(p).Offset - len(stmtPrefix) }
+		c.Declared = append(c.Declared, stmtDecls(body, src, stmtConv)...)
+	}
+	r.setScope(c, opts.Lookup)
+	r.typer.native = opts.NativeType
+	r.typer.imports = opts.Imports.Names()
+	for _, imp := range c.Imports {
+		r.typer.imports[imp.Name] = imp.Path
+	}
+
+	var stmtEdits []edit
+	if declFile != nil {
+		var edits []edit
+		if e, ok := r.renameMain(declFile, declConv); ok {
+			edits = append(edits, e)
+			c.Main = e.text
+		}
 		if main := mainName(c, opts); main != "" {
-			uses := renameUses(f, "main", main, conv)
+			edits = append(edits, renameUses(declFile, "main", main, declConv)...)
+		}
+		for _, d := range declFile.Decls {
+			edits = append(edits, r.funcEdits(d, declConv)...)
+		}
+		if body != nil {
+			declIns, stmtRepl, unhoisted := r.hoistEdits(declFile, body, declConv, stmtConv)
+			edits = append(edits, declIns...)
+			stmtEdits = append(stmtEdits, stmtRepl...)
+			c.Unhoisted = unhoisted
+		}
+		c.Decls = render(src, declBase, edits, "\n")
+		c.Refs = append(c.Refs, refs(declFile, known, declFset, len(filePrefix), src)...)
+	}
+
+	if body != nil {
+		conv := stmtConv
+		edits := append(stmtEdits, r.funcEdits(body, conv)...)
+		edits = append(edits, r.wrapEdits(body, conv)...)
+		if main := mainName(c, opts); main != "" {
+			uses := renameUses(stmtFile, "main", main, conv)
 			edits = append(edits, uses...)
 			if len(uses) == 0 && c.Main != "" {
 				// A pasted program: its main runs, as "go run" would.
@@ -311,9 +396,16 @@ func Parse(src string, opts Options) (*Cell, error) {
 		// The leading semicolon makes yaegi take the chunk for a function
 		// body even when it starts with var, const, type or func.
 		lead := ";" + opts.Prologue + "\n"
-		c.Stmts = render(src, base, edits, lead)
-		c.Declared = append(c.Declared, stmtDecls(body, src, conv)...)
-		c.Refs = append(c.Refs, refs(f, known, fset, len(prefix), src)...)
+		var literals [][2]int
+		ast.Inspect(body, func(n ast.Node) bool {
+			if fl, ok := n.(*ast.FuncLit); ok {
+				literals = append(literals, [2]int{conv(fl.Pos()), conv(fl.End())})
+			}
+			return true
+		})
+		c.Stmts = render(src, stmtBase, edits, lead)
+		c.Stmts.literals = literals
+		c.Refs = append(c.Refs, refs(stmtFile, known, stmtFset, len(stmtPrefix), src)...)
 
 		last := segs[len(segs)-1]
 		if n := len(body.List); n > 0 && !last.decl && last.end == conv(body.List[n-1].End()) {
@@ -324,12 +416,28 @@ func Parse(src string, opts Options) (*Cell, error) {
 					ce := append(append([]edit(nil), edits...),
 						edit{off: conv(es.X.Pos()), end: conv(es.X.Pos()), text: opts.Capture + "(", depth: -1},
 						edit{off: conv(es.X.End()), end: conv(es.X.End()), text: ")", depth: -1, closing: true})
-					c.Capture = render(src, base, ce, lead)
+					c.Capture = render(src, stmtBase, ce, lead)
+					c.Capture.literals = literals
 				}
 			}
 		}
 	}
+	lines := lineStarts(src)
+	for _, l := range r.leftMinMax {
+		line, col := offsetToLineCol(lines, l.off)
+		c.MinMax = append(c.MinMax, BuiltinCall{Ref: Ref{Name: l.name, Line: line, Col: col}, InConst: l.inConst})
+	}
 	return c, nil
+}
+
+// hasMain tells whether f declares func main.
+func hasMain(f *ast.File) bool {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			return true
+		}
+	}
+	return false
 }
 
 // mainName is the name main stands for in c.

@@ -31,8 +31,9 @@ type Chunk struct {
 	Src string
 
 	spans      []span
-	genLines   []int // offsets of line starts in Src
-	cellLines  []int // offsets of line starts in the cell
+	literals   [][2]int // cell offsets of the function literals written in the cell
+	genLines   []int    // offsets of line starts in Src
+	cellLines  []int    // offsets of line starts in the cell
 	lastOffset int
 }
 
@@ -128,4 +129,20 @@ func offsetToLineCol(lines []int, off int) (line, col int) {
 		i = 0
 	}
 	return i + 1, off - lines[i] + 1
+}
+
+// InLiteral tells whether the cell position line:col (1-based, as Position
+// returns) lies inside a function literal the cell's own text wrote, as
+// opposed to the function wrappers the rewrites add around statements.
+func (c *Chunk) InLiteral(line, col int) bool {
+	if c == nil || line < 1 || line > len(c.cellLines) {
+		return false
+	}
+	off := c.cellLines[line-1] + col - 1
+	for _, l := range c.literals {
+		if off > l[0] && off < l[1] {
+			return true
+		}
+	}
+	return false
 }

@@ -14,9 +14,9 @@ func ExampleParse() {
 	}
 	fmt.Println(strings.TrimSpace(strings.TrimPrefix(c.Stmts.Src, ";")))
 	// Output:
-	// for i := 0; i < 3; i++ { iʹ1ʹ1 := i;
+	// func() { for i := 0; i < 3; i++ { iʹ1ʹ1 := i;
 	// 	{ fʹ1ʹ2 := func() func() { return func() { ch <- iʹ1ʹ1 } }(); go fʹ1ʹ2() }
-	// ; i = iʹ1ʹ1; }
+	// ; i = iʹ1ʹ1; } }()
 }
 
 func ExampleIsComplete() {

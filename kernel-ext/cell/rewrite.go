@@ -28,6 +28,17 @@ type rewriter struct {
 	unique  string
 	n       int
 	pkgName func(string) string
+	// runtime is Options.Runtime: where the builtins yaegi lacks live.
+	runtime string
+	// shadowed tells the names the cell or an earlier one declares: a
+	// call of such a min or print is not the builtin's.
+	shadowed func(name string) bool
+	typer    *typer
+	// inConst is set while the rewrites walk a const declaration, whose
+	// values must stay constant.
+	inConst bool
+	// leftMinMax are the calls of min and max the rewrite could not make.
+	leftMinMax []leftCall
 }
 
 // packageName guesses the name of the package at path when the symbol
@@ -176,12 +187,18 @@ func (r *rewriter) funcEdits(n ast.Node, conv func(token.Pos) int) []edit {
 		}
 		return true
 	})
+	var stack []ast.Node
 	ast.Inspect(n, func(x ast.Node) bool {
 		if x == nil {
 			depth--
+			stack = stack[:len(stack)-1]
+			r.inConst = inConst(stack)
 			return false
 		}
 		depth++
+		stack = append(stack, x)
+		r.inConst = inConst(stack)
+		edits = append(edits, r.builtinEdits(x, enclosingFunc(stack), conv)...)
 		switch x := x.(type) {
 		case *ast.LabeledStmt:
 			labels = append(labels, x)
@@ -207,6 +224,33 @@ func (r *rewriter) funcEdits(n ast.Node, conv func(token.Pos) int) []edit {
 		return true
 	})
 	return edits
+}
+
+// enclosingFunc returns the type of the innermost function in stack, nil
+// when there is none.
+func enclosingFunc(stack []ast.Node) *ast.FuncType {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch f := stack[i].(type) {
+		case *ast.FuncLit:
+			return f.Type
+		case *ast.FuncDecl:
+			return f.Type
+		}
+	}
+	return nil
+}
+
+// inConst tells whether stack is inside a const declaration.
+func inConst(stack []ast.Node) bool {
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch g := stack[i].(type) {
+		case *ast.GenDecl:
+			return g.Tok == token.CONST
+		case *ast.FuncLit, *ast.FuncDecl:
+			return false
+		}
+	}
+	return false
 }
 
 // hoist evaluates the function value of a go statement before the statement

@@ -14,18 +14,23 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"io"
 	"os"
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/traefik/yaegi/interp"
 	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/syscall"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/goconc/goconc/kernel-ext/cell"
 	"github.com/goconc/goconc/kernel-ext/repl"
@@ -73,6 +78,8 @@ type Session struct {
 	start  startSignal
 	code   string // the running cell, for error context
 	main   string // hidden name of the latest func main
+	// runID is the interpreter's run id (see revive.go), nil if unknown.
+	runID *uint64
 
 	// idx guards what completion and inspection read, so that they answer
 	// while a cell runs.
@@ -108,6 +115,33 @@ func (s *Session) goexit() {
 	runtime.Goexit()
 }
 
+// unrestrictedSymbols picks from yaegi's unrestricted tables what a
+// notebook on concurrency needs and the worker survives: os/exec (running
+// commands), and the raw system calls, signals and process creation of
+// package syscall (experiments on blocking system calls). Left out: the
+// exits (os.Exit and syscall.Exit are replaced by ones that end the cell,
+// not the worker), log's Fatal functions and native Logger (they exit),
+// syscall.Exec (it would replace the worker's image under the kernel's
+// pipes), and ptrace, reboot and shutdown.
+func unrestrictedSymbols() interp.Exports {
+	keep := map[string][]string{
+		"os/exec/exec":    nil, // all of it
+		"syscall/syscall": {"Syscall", "Syscall6", "RawSyscall", "RawSyscall6", "Kill", "ForkExec", "StartProcess"},
+	}
+	out := interp.Exports{}
+	for key, names := range keep {
+		syms := unrestricted.Symbols[key]
+		picked := make(map[string]reflect.Value)
+		for name, v := range syms {
+			if names == nil || slices.Contains(names, name) {
+				picked[name] = v
+			}
+		}
+		out[key] = picked
+	}
+	return out
+}
+
 // New starts a session.
 func New(opts Options) (*Session, error) {
 	if opts.Stdout == nil {
@@ -136,7 +170,7 @@ func New(opts Options) (*Session, error) {
 		Stdin:        opts.Stdin,
 		Unrestricted: true,
 	})
-	for _, table := range []interp.Exports{stdlib.Symbols, interp.Exports(symbols.Symbols)} {
+	for _, table := range []interp.Exports{stdlib.Symbols, syscall.Symbols, unrestrictedSymbols(), interp.Exports(symbols.Symbols)} {
 		if err := s.interp.Use(table); err != nil {
 			return nil, fmt.Errorf("session: loading symbols: %w", err)
 		}
@@ -145,13 +179,26 @@ func New(opts Options) (*Session, error) {
 			if i < 0 {
 				continue
 			}
-			s.packages[key[:i]] = syms
+			// Tables add to a package (syscall's unrestricted symbols to
+			// its restricted ones): merge, as Use does.
+			pkg := s.packages[key[:i]]
+			if pkg == nil {
+				pkg = make(map[string]reflect.Value)
+				s.packages[key[:i]] = pkg
+			}
+			for name, v := range syms {
+				pkg[name] = v
+			}
 			s.pkgNames[key[:i]] = key[i+1:]
 		}
 	}
+	s.runID = runID(s.interp)
 	rt := interp.Exports{
 		rtKey: {
 			"Context": reflect.ValueOf(func() context.Context { return s.ctx }),
+			"Clear":   reflect.ValueOf(clearValue),
+			"Print":   reflect.ValueOf(builtinPrinter{s.stderr}.Print),
+			"Println": reflect.ValueOf(builtinPrinter{s.stderr}.Println),
 			"Result":  reflect.ValueOf(s.res.set),
 			"Started": reflect.ValueOf(func() {
 				s.start.fire()
@@ -161,6 +208,9 @@ func New(opts Options) (*Session, error) {
 			}),
 		},
 		"os/os": {
+			"Exit": reflect.ValueOf(func(code int) { panic(exitPanic(code)) }),
+		},
+		"syscall/syscall": {
 			"Exit": reflect.ValueOf(func(code int) { panic(exitPanic(code)) }),
 		},
 		"runtime/runtime": {
@@ -191,7 +241,8 @@ func (s *Session) Execute(ctx context.Context, code string) repl.Result {
 	seen := cloneImports(&s.imports)
 	s.idx.Unlock()
 
-	c, err := cell.Parse(code, cell.Options{Imports: seen, PackageName: s.packageName, Main: s.main, Capture: capture, Prologue: prologue, Unique: strconv.Itoa(s.count)})
+	c, err := cell.Parse(code, cell.Options{Imports: seen, PackageName: s.packageName, Main: s.main, Capture: capture,
+		Prologue: prologue, Unique: strconv.Itoa(s.count), Runtime: rtAlias, Lookup: s.lookup, NativeType: s.nativeType})
 	if err != nil {
 		var ce *cell.Error
 		if errors.As(err, &ce) {
@@ -289,6 +340,10 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 		}
 		cancelRun()
 	})
+	var before uint64
+	if s.runID != nil {
+		before = atomic.LoadUint64(s.runID)
+	}
 	_, err := s.interp.EvalWithContext(runCtx, chunk.Src)
 	close(finished)
 	unregister()
@@ -298,9 +353,12 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 	if runCtx.Err() != nil && errors.Is(err, runCtx.Err()) {
 		if !waitLeftover(goroutineID(), leftoverLimit) {
 			return errResult("Interrupted", "the cell was interrupted, but a native call it made has not returned yet: "+
-				"it goes on in the background; definitions made before stay defined"), true
+				"it goes on in the background; definitions made before stay defined"+staleClosures), true
 		}
-		return errResult("Interrupted", "the cell was interrupted; definitions made before stay defined"), true
+		if s.revive(before) {
+			return errResult("Interrupted", "the cell was interrupted; definitions made before stay defined"), true
+		}
+		return errResult("Interrupted", "the cell was interrupted; definitions made before stay defined"+staleClosures), true
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
@@ -310,12 +368,24 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 		if _, ok := p.Value.(goexitPanic); ok {
 			return errResult("Goexit", "runtime.Goexit called by the cell's own goroutine: the cell stopped there; definitions made before stay defined"), true
 		}
+		if v, ok := p.Value.(string); ok && v == "nil type" && rangeRE.MatchString(s.code) {
+			// yaegi's compiler panics on a range over an integer the
+			// rewriter could not tell was one.
+			return errResult("CompileError", "range over an integer is not supported by the interpreter here: "+
+				"goconc rewrites it when it can tell the range expression is an integer; "+
+				"write for i := 0; i < n; i++ { … }, or range over int(n)"), true
+		}
 		return s.panicResult(p, chunk), true
 	}
 	// Compile errors, and the rare error yaegi finds while it wires global
 	// variables.
 	return s.compileError(err, c, chunk), true
 }
+
+// staleClosures warns of what an interrupt breaks when revive could not
+// undo it: goroutines running interpreted code were left.
+const staleClosures = " (but function values made before the interrupt, such as f := func() {…}, " +
+	"no longer run: run the cells that make them again)"
 
 // startSignal tells an interrupt that the running statements have started,
 // and remembers the goroutine running them.
@@ -438,6 +508,55 @@ func (s *Session) index(c *cell.Cell) {
 	}
 }
 
+// lookup returns the declaration an earlier cell made of name.
+func (s *Session) lookup(name string) (cell.Decl, bool) {
+	s.idx.Lock()
+	defer s.idx.Unlock()
+	d, ok := s.decls[name]
+	return d, ok
+}
+
+// nativeType tells the cell rewriter the type of a native symbol, or of
+// the single result of a native function (see cell.Options.NativeType).
+// Types print as Go source qualified by package names, which is what
+// cells write when they import a package under its own name.
+func (s *Session) nativeType(path, name string, called bool) (typ string, untyped, ok bool) {
+	s.idx.Lock()
+	v, found := s.packages[path][name]
+	s.idx.Unlock()
+	if !found || !v.IsValid() {
+		return "", false, false
+	}
+	if c, isConst := v.Interface().(constant.Value); isConst {
+		if called {
+			return "", false, false
+		}
+		switch c.Kind() {
+		case constant.Int:
+			return "int", true, true
+		case constant.Float:
+			return "float64", true, true
+		case constant.String:
+			return "string", true, true
+		case constant.Bool:
+			return "bool", true, true
+		}
+		return "", false, false
+	}
+	t := v.Type()
+	if !called {
+		if t.Kind() == reflect.Pointer && v.IsNil() && !v.CanAddr() {
+			return "", false, false // a type: (*T)(nil)
+		}
+		return t.String(), false, true
+	}
+	// A function, not a variable holding one (variables are addressable).
+	if t.Kind() != reflect.Func || v.CanAddr() || t.NumOut() != 1 {
+		return "", false, false
+	}
+	return t.Out(0).String(), false, true
+}
+
 // packageName returns the name of a package of the symbol tables; pkgNames
 // does not change after New.
 func (s *Session) packageName(path string) string { return s.pkgNames[path] }
@@ -466,6 +585,9 @@ func errResult(name, value string, trace ...string) repl.Result {
 // yaegi reports "line:col: message", possibly after a file name.
 var posRE = regexp.MustCompile(`(?:[^\s:]*\.go:)?(\d+):(\d+)`)
 
+// rangeRE finds range clauses.
+var rangeRE = regexp.MustCompile(`\brange\b`)
+
 // hiddenRE matches the hidden names the rewriter gives loop variables.
 var hiddenRE = regexp.MustCompile(`ʹ[0-9]*ʹ[0-9]+`)
 
@@ -493,6 +615,7 @@ func (s *Session) compileError(err error, c *cell.Cell, chunk *cell.Chunk) repl.
 			msg = fmt.Sprintf("%d:%d: undefined: %s", ref.Line, ref.Col, ref.Name)
 		}
 	}
+	msg = explainGaps(msg, c, chunk)
 	name := "CompileError"
 	for _, typeMsg := range []string{"mismatched types", "cannot use", "invalid operation", "cannot convert", "assignment mismatch"} {
 		if strings.Contains(msg, typeMsg) {
@@ -551,20 +674,30 @@ func (s *Session) panicResult(p interp.Panic, chunk *cell.Chunk) repl.Result {
 			c = s.funcs[top]
 			s.idx.Unlock()
 			// The closure rewrite nests each literal in another: "func.func".
+			// A literal that is none of the cell's wraps a statement (see
+			// cell's wrapEdits): its frame is the cell's.
 			switch {
 			case top == "func":
 				c, where = chunk, "in a function literal in the cell"
+				if l, col, ok := c.Position(f.line, f.col); ok && !c.InLiteral(l, col) {
+					where = "in the cell"
+				}
 			case name != top:
 				where = "in a function literal in " + top + "()"
 			default:
 				where = "in " + name + "()"
 			}
 		}
+		line := "    " + where
 		if l, col, ok := c.Position(f.line, f.col); ok {
-			trace = append(trace, fmt.Sprintf("    %s at %d:%d", where, l, col))
-		} else {
-			trace = append(trace, "    "+where)
+			line = fmt.Sprintf("    %s at %d:%d", where, l, col)
 		}
+		if where == "in the cell" && strings.HasPrefix(trace[len(trace)-1], "    in the cell") {
+			// The call of a statement's wrapper: the frame above said
+			// where in the statement the panic came through.
+			continue
+		}
+		trace = append(trace, line)
 	}
 	return repl.Result{Err: &repl.Error{Name: "panic", Value: value, Traceback: trace}}
 }
