@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -32,7 +33,10 @@ type Bar struct {
 // a goroutine's and a thread's costs do, and includes zero otherwise. A
 // negative value (a memory difference lost in the noise, say) is drawn
 // below zero, on a linear axis, rather than refused: a figure shows what
-// was measured.
+// was measured. On a linear axis, an error bar reaching further than half
+// the range of the medians beyond them (a noisy interval of a few samples)
+// is cut at the edge of the figure and drawn without its cap there, so
+// that one wild interval does not flatten every bar.
 func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 	if len(bars) == 0 {
 		return nil, errors.New("plots: CostBars: no bars")
@@ -59,9 +63,21 @@ func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 	if hi <= 0 && floor == 0 {
 		return nil, errors.New("plots: CostBars: every value is zero")
 	}
+	if mlo, mhi := medianRange(bars); mhi > mlo {
+		// Only the linear axis uses these: the log axis has room for
+		// decades of intervals.
+		floor = math.Max(floor, mlo-(mhi-mlo)/2)
+		hi = math.Min(hi, mhi+(mhi-mlo)/2)
+	}
 
 	p := newPlot(title, "", unit)
 	log := floor >= 0 && !math.IsInf(lo, 1) && spansDecades(lo, hi) && allPositive(bars)
+	if log {
+		hi = math.Inf(-1)
+		for _, b := range bars {
+			hi = math.Max(hi, b.High)
+		}
+	}
 	p.Add(&costBars{bars: append([]Bar(nil), bars...), log: log, color: plotutil.Color(0)})
 	p.NominalX(wrapLabels(p, labels)...)
 	p.X.Min, p.X.Max = -0.5, float64(len(bars))-0.5
@@ -75,6 +91,15 @@ func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 		}
 	}
 	return p, nil
+}
+
+// medianRange returns the range of the medians of bars, widened to
+// include zero, from which the bars rise.
+func medianRange(bars []Bar) (lo, hi float64) {
+	for _, b := range bars {
+		lo, hi = math.Min(lo, b.Median), math.Max(hi, b.Median)
+	}
+	return lo, hi
 }
 
 // allPositive tells whether every median of bars can sit on a
@@ -129,15 +154,19 @@ func (cb *costBars) Plot(c draw.Canvas, p *plot.Plot) {
 
 		ylo, yhi := top, top
 		if b.High > b.Low {
-			ylo, yhi = trY(math.Max(b.Low, p.Y.Min)), trY(b.High)
+			// A bound beyond the axis is cut at its edge, and left
+			// without a cap to show that it goes on.
+			low, high := math.Max(b.Low, p.Y.Min), math.Min(b.High, p.Y.Max)
+			ylo, yhi = trY(low), trY(high)
 			c.StrokeLines(errStyle, c.ClipLinesY([]vg.Point{{X: x, Y: ylo}, {X: x, Y: yhi}})...)
-			for _, y := range []vg.Length{ylo, yhi} {
-				if c.ContainsY(y) {
-					c.StrokeLine2(errStyle, x-capWidth/2, y, x+capWidth/2, y)
-				}
+			if low == b.Low {
+				c.StrokeLine2(errStyle, x-capWidth/2, ylo, x+capWidth/2, ylo)
+			}
+			if high == b.High {
+				c.StrokeLine2(errStyle, x-capWidth/2, yhi, x+capWidth/2, yhi)
 			}
 		}
-		c.FillText(label, vg.Point{X: x, Y: yhi + vg.Points(3)}, formatValue(b.Median))
+		c.FillText(label, vg.Point{X: x, Y: min(yhi, c.Max.Y-label.Height(formatValue(b.Median))) + vg.Points(3)}, formatValue(b.Median))
 	}
 }
 
@@ -146,6 +175,10 @@ func (cb *costBars) DataRange() (xmin, xmax, ymin, ymax float64) {
 	ymin, ymax = math.Inf(1), math.Inf(-1)
 	for _, b := range cb.bars {
 		ymin, ymax = math.Min(ymin, b.Low), math.Max(ymax, b.High)
+	}
+	if mlo, mhi := medianRange(cb.bars); !cb.log && mhi > mlo {
+		ymin = math.Max(ymin, mlo-(mhi-mlo)/2)
+		ymax = math.Min(ymax, mhi+(mhi-mlo)/2)
 	}
 	if !cb.log {
 		ymin = 0
@@ -161,13 +194,46 @@ func lighten(c color.Color) color.Color {
 	return color.RGBA{R: mix(r), G: mix(g), B: mix(b), A: 255}
 }
 
+// breakWords splits each word wider than slot after its '=' and ','
+// signs ("GOMAXPROCS=201)" becomes "GOMAXPROCS=" and "201)"), the places
+// where a variant name still reads well across two lines.
+func breakWords(words []string, sty text.Style, slot vg.Length) []string {
+	var out []string
+	for _, w := range words {
+		if sty.Width(w) <= slot {
+			out = append(out, w)
+			continue
+		}
+		for w != "" {
+			i := strings.IndexAny(w, "=,")
+			if i < 0 || i == len(w)-1 {
+				out = append(out, w)
+				break
+			}
+			out = append(out, w[:i+1])
+			w = w[i+1:]
+		}
+	}
+	return out
+}
+
 // wrapLabels breaks labels at spaces into lines that fit under their bars
 // at the default width, so that long variant names do not run into each
-// other.
+// other. When a word is still too wide for its bar (many bars), the tick
+// labels' font shrinks to fit, down to 70 % of its size.
 func wrapLabels(p *plot.Plot, labels []string) []string {
 	// The data area is the figure less the value axis and the margins.
 	// 0.8: a little space between neighbouring labels.
 	slot := (DefaultWidth - 2.5*vg.Centimeter) / vg.Length(len(labels)) * 0.8
+	var widest vg.Length
+	for _, l := range labels {
+		for _, w := range breakWords(strings.Fields(l), p.X.Tick.Label, slot) {
+			widest = max(widest, p.X.Tick.Label.Width(w))
+		}
+	}
+	if widest > slot {
+		p.X.Tick.Label.Font.Size *= max(slot/widest, 0.7)
+	}
 	sty := p.X.Tick.Label
 	out := make([]string, len(labels))
 	for i, l := range labels {
@@ -177,7 +243,7 @@ func wrapLabels(p *plot.Plot, labels []string) []string {
 		}
 		var lines []string
 		line := ""
-		for _, w := range strings.Fields(l) {
+		for _, w := range breakWords(strings.Fields(l), sty, slot) {
 			if line != "" && sty.Width(line+" "+w) > slot {
 				lines = append(lines, line)
 				line = w

@@ -32,11 +32,9 @@ func Distribution(title, unit string, samples map[string][]float64) (*plot.Plot,
 		return nil, fmt.Errorf("plots: Distribution: %w", err)
 	}
 	p := newPlot(title, withUnit("latency", unit), "fraction of samples ≤ x")
-	p.Legend.Left = false
-	p.Legend.Top = false
-	p.Legend.XOffs = -vg.Points(6)
-	p.Legend.YOffs = vg.Points(6)
 	log := spansDecades(lo, hi)
+	var entries []string
+	sets := make([][]float64, len(names))
 	for i, name := range names {
 		sorted := append([]float64(nil), samples[name]...)
 		sort.Float64s(sorted)
@@ -49,14 +47,70 @@ func Distribution(title, unit string, samples map[string][]float64) (*plot.Plot,
 		l.Dashes = plotutil.Dashes(i)
 		l.Width = vg.Points(1.5)
 		p.Add(l)
-		p.Legend.Add(fmt.Sprintf("%s (median %s, p99 %s)", name,
-			formatValue(quantile(sorted, 0.5)), formatValue(quantile(sorted, 0.99))), l)
+		entry := fmt.Sprintf("%s (median %s, p99 %s)", name, formatValue(quantile(sorted, 0.5)), formatValue(quantile(sorted, 0.99)))
+		p.Legend.Add(entry, l)
+		entries, sets[i] = append(entries, entry), sorted
 	}
 	p.Y.Min, p.Y.Max = 0, 1
 	if log {
 		setLog(&p.X, lo, hi)
 	}
+	placeLegend(p, entries, sets, lo, hi, log)
 	return p, nil
+}
+
+// placeLegend puts the legend of an ECDF figure in the corner where it
+// hides the fewest points of the curves: usually the lower right (curves
+// rise from the left) or the upper left (they reach one before the right
+// edge), but a long tail or a very fast set can fill either.
+func placeLegend(p *plot.Plot, entries []string, sets [][]float64, lo, hi float64, log bool) {
+	// The legend's size as a fraction of the data area at the default
+	// figure size (the axes take about 2.5 cm of each dimension).
+	var w, h vg.Length
+	sty := p.Legend.TextStyle
+	for _, e := range entries {
+		w = max(w, sty.Width(e))
+		h += sty.Height(e) + p.Legend.Padding
+	}
+	fw := float64((w + p.Legend.ThumbnailWidth + vg.Points(12)) / (DefaultWidth - 2.5*vg.Centimeter))
+	fh := float64((h + vg.Points(8)) / (DefaultHeight - 2.5*vg.Centimeter))
+	norm := func(x float64) float64 {
+		if log {
+			return (math.Log10(x) - math.Log10(lo)) / (math.Log10(hi) - math.Log10(lo))
+		}
+		if hi == lo {
+			return 0.5
+		}
+		return (x - lo) / (hi - lo)
+	}
+	type corner struct{ top, left bool }
+	// In order of preference when they hide as many points.
+	corners := []corner{{false, false}, {true, false}, {true, true}, {false, true}}
+	best, fewest := corners[0], -1
+	for _, c := range corners {
+		hidden := 0
+		for _, set := range sets {
+			for i, x := range set {
+				nx, ny := norm(x), float64(i+1)/float64(len(set))
+				inX := (c.left && nx <= fw) || (!c.left && nx >= 1-fw)
+				inY := (c.top && ny >= 1-fh) || (!c.top && ny <= fh)
+				if inX && inY {
+					hidden++
+				}
+			}
+		}
+		if fewest < 0 || hidden < fewest {
+			best, fewest = c, hidden
+		}
+	}
+	p.Legend.Top, p.Legend.Left = best.top, best.left
+	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), vg.Points(6)
+	if !best.left {
+		p.Legend.XOffs = -p.Legend.XOffs
+	}
+	if best.top {
+		p.Legend.YOffs = -vg.Points(4)
+	}
 }
 
 // Histogram draws the distribution of each named set of samples as a

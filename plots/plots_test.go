@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -364,5 +365,86 @@ func TestDelaysZeroAndLong(t *testing.T) {
 	}
 	if _, err := Delays("t", "tick", "ms", []Series{{Name: "a", X: []float64{1}, Y: []float64{-1}}}); err == nil {
 		t.Error("negative delay: no error")
+	}
+}
+
+// A wild interval (three noisy samples, say) is cut at the edge of a linear
+// axis rather than setting its range; intervals on a log axis are not cut.
+func TestCostBarsCutsWildIntervals(t *testing.T) {
+	for _, tc := range []struct {
+		name               string
+		bars               []Bar
+		minAbove, maxBelow float64 // the axis must end inside these
+	}{
+		{"wild low", []Bar{{Label: "a", Median: 2, Low: 1.9, High: 2.1}, {Label: "b", Median: 7, Low: -388, High: 12}, {Label: "c", Median: 16, Low: 15, High: 17}},
+			-20, 30},
+		{"wild high", []Bar{{Label: "a", Median: 2, Low: 1.9, High: 2.1}, {Label: "b", Median: 3, Low: 2, High: 500}},
+			-1, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := CostBars("t", "KiB", tc.bars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Y.Min < tc.minAbove || p.Y.Max > tc.maxBelow {
+				t.Errorf("axis from %g to %g, want within [%g, %g]", p.Y.Min, p.Y.Max, tc.minAbove, tc.maxBelow)
+			}
+			if _, err := PNG(p, DefaultWidth, DefaultHeight); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	// Decades apart, on a log axis: the thread's interval keeps its cap.
+	p, err := CostBars("t", "µs", []Bar{{Label: "g", Median: 0.3, Low: 0.29, High: 0.31}, {Label: "t", Median: 20, Low: 15, High: 400}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Max < 400 {
+		t.Errorf("log axis ends at %g, below the interval's 400", p.Y.Max)
+	}
+}
+
+func TestBreakWords(t *testing.T) {
+	p := plot.New()
+	sty := p.X.Tick.Label
+	slot := sty.Width("GOMAXPROCS")
+	for _, tc := range []struct {
+		in, want []string
+	}{
+		{[]string{"thread", "brigade"}, []string{"thread", "brigade"}},
+		{[]string{"(free,", "GOMAXPROCS=201)"}, []string{"(free,", "GOMAXPROCS=", "201)"}},
+		{[]string{"averyveryverylongword"}, []string{"averyveryverylongword"}},
+		{[]string{"a,b=c,d,eeeeeeeeeeeeeeeeeeeeee"}, []string{"a,", "b=", "c,", "d,", "eeeeeeeeeeeeeeeeeeeeee"}},
+	} {
+		if got := breakWords(tc.in, sty, slot); !slices.Equal(got, tc.want) {
+			t.Errorf("breakWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// The legend of an ECDF figure goes where the curves leave room.
+func TestDistributionLegendCorner(t *testing.T) {
+	var diagonal, late, early []float64
+	for i := range 100 {
+		diagonal = append(diagonal, math.Pow(10, 3*float64(i)/99)) // 1 … 1000, evenly on the log axis
+		late = append(late, 1000)
+		early = append(early, 1)
+	}
+	for _, tc := range []struct {
+		name      string
+		samples   map[string][]float64
+		top, left bool
+	}{
+		{"a diagonal leaves the lower right free", map[string][]float64{"a": diagonal}, false, false},
+		{"a late set fills the right edge", map[string][]float64{"a": diagonal, "b": late}, true, true},
+		{"an early set fills the left edge", map[string][]float64{"a": diagonal, "b": early}, false, false},
+	} {
+		p, err := Distribution("t", "µs", tc.samples)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Legend.Top != tc.top || p.Legend.Left != tc.left {
+			t.Errorf("%s: legend top=%v left=%v, want top=%v left=%v", tc.name, p.Legend.Top, p.Legend.Left, tc.top, tc.left)
+		}
 	}
 }

@@ -212,17 +212,27 @@ func EcosystemThreads(res workload.EcosystemResult) (*plot.Plot, error) {
 	return seriesBars("EcosystemThreads", title, res.Series)
 }
 
+// MixedLateness draws the distribution of how late each I/O request of
+// RunMixed finished, one line per variant: alone, beside CPU-bound jobs run
+// as a goroutine each, and beside the same jobs on a bounded pool.
+func MixedLateness(res workload.MixedResult) (*plot.Plot, error) {
+	return seriesDistribution("MixedLateness", "I/O lateness while CPU-bound jobs run", res.Series)
+}
+
 // seriesBars draws one cost bar per series: median and confidence
-// interval of the median, in a unit scaled to the values.
+// interval of the median, in a unit scaled to the values. The x axis label
+// gives the intervals' level, the lowest among the series (it depends on
+// the number of samples, and is below 95 % with fewer than six).
 func seriesBars(fn, title string, series []workload.Series) (*plot.Plot, error) {
 	series = nonEmpty(series)
 	unit, err := commonUnit(series)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
-	maxY := 0.0
+	maxY, level := 0.0, 1.0
 	for _, s := range series {
 		maxY = math.Max(maxY, s.Summary.CIHigh)
+		level = math.Min(level, s.Summary.CILevel)
 	}
 	div, label := scaleUnit(unit, maxY)
 	bars := make([]Bar, len(series))
@@ -239,6 +249,9 @@ func seriesBars(fn, title string, series []workload.Series) (*plot.Plot, error) 
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
+	// Under the bars, where there is room for it: the value axis label
+	// must stay short enough to fit the figure's height.
+	p.X.Label.Text = fmt.Sprintf("bars: median; error bars: %s confidence interval of the median", levelText(level))
 	return p, nil
 }
 
@@ -361,4 +374,58 @@ func plural(kind string) string {
 		return kind
 	}
 	return kind + "s"
+}
+
+// levelText formats a coverage level for an axis label, rounded down so
+// that a 94.9 % interval is never called 95 %: "≥ 95.7 %".
+func levelText(level float64) string {
+	return fmt.Sprintf("≥ %.3g %%", math.Floor(level*1000)/10)
+}
+
+// BlockedMemory draws the memory N blocked goroutines and N blocked OS
+// threads would take, for N from 10 to 1e6, from the marginal costs
+// RunMemory measured: the slopes of its resident-memory fits (at least a
+// byte each) plus, for threads, the median kernel stack per thread, which
+// is in no process's resident memory. The thread line stops at maxThreads,
+// the most threads the process may have (ThreadLimits Current + Bound):
+// past it, a thread each is not an option at all.
+func BlockedMemory(mem workload.MemoryResult, maxThreads int) (*plot.Plot, error) {
+	if mem.GoroutineFit.Points < 2 || mem.ThreadFit.Points < 2 {
+		return nil, errors.New("plots: BlockedMemory: the result has no fit for goroutines or for threads")
+	}
+	if maxThreads < 10 {
+		return nil, fmt.Errorf("plots: BlockedMemory: at most %d threads leaves no line to draw", maxThreads)
+	}
+	perG := math.Max(mem.GoroutineFit.Slope, 1) / (1 << 20)
+	var kstack []float64
+	for _, pt := range mem.Points {
+		if pt.Kind == "thread" {
+			kstack = append(kstack, pt.KernelStackPerUnit)
+		}
+	}
+	perT := math.Max(mem.ThreadFit.Slope, 1)
+	if len(kstack) > 0 {
+		perT += math.Max(median(kstack), 0)
+	}
+	perT /= 1 << 20
+	g := Series{Name: "goroutines"}
+	t := Series{Name: "OS threads"}
+	// Half-decade steps: smooth enough on log-log axes, where the lines
+	// are straight anyway.
+	for e := 2; e <= 12; e++ {
+		n := math.Pow(10, float64(e)/2)
+		g.X, g.Y = append(g.X, n), append(g.Y, perG*n)
+		if n >= float64(maxThreads) {
+			n = float64(maxThreads)
+		}
+		if len(t.X) == 0 || n > t.X[len(t.X)-1] {
+			t.X, t.Y = append(t.X, n), append(t.Y, perT*n)
+		}
+	}
+	p, err := Scaling("Memory of N blocked tasks (resident + kernel stacks)", "N (tasks blocked at once)",
+		"memory (MiB)", []Series{g, t})
+	if err != nil {
+		return nil, fmt.Errorf("plots: BlockedMemory: %w", err)
+	}
+	return p, nil
 }

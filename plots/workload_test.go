@@ -36,7 +36,10 @@ func TestWorkloadFigures(t *testing.T) {
 	mem := workload.MemoryResult{Series: []workload.Series{
 		series("goroutine, N=1000", "goroutine", "B/unit", 1000, 2700),
 		series("thread, N=100", "thread", "B/unit", 100, 40000),
-	}}
+	},
+		GoroutineFit: workload.Fit{Slope: 2700, Points: 4},
+		ThreadFit:    workload.Fit{Slope: 40000, Points: 4},
+	}
 	var scale workload.ScaleResult
 	for _, n := range []int{10, 100, 1000} {
 		for range 3 {
@@ -64,6 +67,12 @@ func TestWorkloadFigures(t *testing.T) {
 		series("netpoll waits", "goroutine", "threads/goroutine", 200, 0.01),
 	}}
 
+	mixed := workload.MixedResult{Series: []workload.Series{
+		series("no CPU load", "goroutine", "ns", 100, 0.2e6),
+		series("CPU jobs, a goroutine each", "goroutine", "ns", 100, 8e6),
+		series("CPU jobs, pool of 1", "goroutine", "ns", 100, 0.5e6),
+	}}
+
 	for _, tc := range []struct {
 		name   string
 		build  func() (*plot.Plot, error)
@@ -73,12 +82,14 @@ func TestWorkloadFigures(t *testing.T) {
 		{"SwitchCost", func() (*plot.Plot, error) { return SwitchCost(sw, "") }, []string{"ping-pong", "ns per switch"}},
 		{"SwitchCost/ring", func() (*plot.Plot, error) { return SwitchCost(sw, "ns/hop") }, []string{"token ring of 100", "ns per hop", "goroutine ring"}},
 		{"SwitchLatency", func() (*plot.Plot, error) { return SwitchLatency(sw, "ns/switch") }, []string{"latency (ns per switch)", "goroutine ping-pong chan, GOMAXPROCS=1 (median"}},
-		{"MemoryCost", func() (*plot.Plot, error) { return MemoryCost(mem) }, []string{"KiB per goroutine or thread"}},
+		{"MemoryCost", func() (*plot.Plot, error) { return MemoryCost(mem) }, []string{"KiB per goroutine or thread", "error bars: ≥ 95.8 % confidence interval of the median"}},
+		{"BlockedMemory", func() (*plot.Plot, error) { return BlockedMemory(mem, 5000) }, []string{"Memory of N blocked tasks (resident + kernel stacks)", "memory (MiB)", "OS threads"}},
 		{"ScaleTime", func() (*plot.Plot, error) { return ScaleTime(scale) }, []string{"time (ms)", "goroutines", "threads"}},
 		{"ScaleMemory", func() (*plot.Plot, error) { return ScaleMemory(scale) }, []string{"resident memory added (MiB)"}},
 		{"CPUSpeedup", func() (*plot.Plot, error) { return CPUSpeedup(cpu) }, []string{"Hashing 32 MiB", "threads, GOMAXPROCS=2", "ideal"}},
 		{"IOLatency", func() (*plot.Plot, error) { return IOLatency(io) }, []string{"1000 concurrent requests of 10ms", "latency (ms)"}},
 		{"PreemptDelays", func() (*plot.Plot, error) { return PreemptDelays(pre) }, []string{"delay (ms)", "cooperative (worst"}},
+		{"MixedLateness", func() (*plot.Plot, error) { return MixedLateness(mixed) }, []string{"I/O lateness while CPU-bound jobs run", "latency (µs)", "pool of 1"}},
 		{"EcosystemThreads", func() (*plot.Plot, error) { return EcosystemThreads(eco) }, []string{"threads per goroutine", "syscall waits"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -118,6 +129,31 @@ func TestWorkloadFigureErrors(t *testing.T) {
 	}}
 	if _, err := SpawnCost(mixed); err == nil {
 		t.Error("bars of mixed units: no error")
+	}
+}
+
+func TestBlockedMemoryErrors(t *testing.T) {
+	fitted := workload.MemoryResult{GoroutineFit: workload.Fit{Slope: 2700, Points: 2}, ThreadFit: workload.Fit{Slope: 4e4, Points: 2}}
+	for _, tc := range []struct {
+		name       string
+		mem        workload.MemoryResult
+		maxThreads int
+		want       string
+	}{
+		{"no fit", workload.MemoryResult{}, 1000, "no fit"},
+		{"no threads", fitted, 5, "no line"},
+	} {
+		if _, err := BlockedMemory(tc.mem, tc.maxThreads); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+	// The thread line stops at the limit; the goroutine line goes on to a million.
+	p, err := BlockedMemory(fitted, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.X.Max < 1e6 {
+		t.Errorf("x axis ends at %g, want 1e6 for the goroutine line", p.X.Max)
 	}
 }
 

@@ -3,6 +3,7 @@ package claims
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/goconc/goconc/kernel-ext/results"
 	"github.com/goconc/goconc/kernel-ext/workload"
+	"github.com/goconc/goconc/plots"
 )
 
 // series builds a synthetic series whose samples are all v.
@@ -420,5 +422,91 @@ func TestGuide(t *testing.T) {
 	}
 	if !strings.Contains(TableMarkdown(), "| Thread spawn | ~17 µs per thread | ~0.3 µs per task |") {
 		t.Errorf("TableMarkdown:\n%s", TableMarkdown())
+	}
+}
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		err       error
+		wantPanic bool
+	}{
+		{"nil", nil, false},
+		{"error", errors.New("workload: spawn: context canceled"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				p := recover()
+				switch {
+				case tc.wantPanic && p != tc.err:
+					t.Errorf("panicked with %v, want the error itself", p)
+				case !tc.wantPanic && p != nil:
+					t.Errorf("panicked with %v, want no panic", p)
+				}
+			}()
+			Check(tc.err)
+		})
+	}
+}
+
+func TestLinesFigure(t *testing.T) {
+	runs := []StyleRun{{Style: "goroutines", Lines: 18}, {Style: "threads", Lines: 27}, {Style: "callbacks", Lines: 61}}
+	p, err := LinesFigure(runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := plots.SVG(p, plots.DefaultWidth, plots.DefaultHeight)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"lines of code", "goroutines", "callbacks", "61"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("figure lacks %q", want)
+		}
+	}
+	if _, err := LinesFigure(nil); err == nil {
+		t.Error("LinesFigure of no runs: no error")
+	}
+}
+
+func TestLoadGuideInputs(t *testing.T) {
+	s := &results.Store{Dir: t.TempDir()}
+	spawn := workload.SpawnResult{Goroutines: 123, Series: []workload.Series{series("goroutine spawn+exit", "goroutine", 400)}}
+	for name, v := range map[string]any{"spawn": spawn, "memory": workload.MemoryResult{Reps: 7}, "switch": workload.SwitchResult{Ring: 9}} {
+		if _, err := s.JSON(name, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in, err := LoadGuideInputs(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"spawn": SourceSaved, "memory": SourceSaved, "switch": SourceSaved, "scale": SourceMeasured} {
+		if got := in.Sources[name]; got != want {
+			t.Errorf("Sources[%q] = %q, want %q", name, got, want)
+		}
+	}
+	if in.Spawn.Goroutines != 123 || in.Memory.Reps != 7 || in.Switch.Ring != 9 {
+		t.Errorf("saved results not read back: spawn %d, memory reps %d, ring %d", in.Spawn.Goroutines, in.Memory.Reps, in.Switch.Ring)
+	}
+	if len(in.Scale.Points) == 0 {
+		t.Error("scale was not measured")
+	}
+
+	// Nothing saved and a cancelled context: the first measurement fails.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := LoadGuideInputs(ctx, &results.Store{Dir: t.TempDir()}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: err = %v, want context.Canceled", err)
+	}
+}
+
+func TestMixedMarkdown(t *testing.T) {
+	r := workload.MixedResult{Series: []workload.Series{series("no CPU load", "goroutine", 0.25e6), series("CPU jobs, pool of 1", "goroutine", 2e6)}}
+	got := MixedMarkdown(r)
+	for _, want := range []string{"| I/O requests |", "| no CPU load | 0.25 ms | 0.25 ms |", "| CPU jobs, pool of 1 | 2 ms |"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
+		}
 	}
 }

@@ -1,10 +1,12 @@
 package claims
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
 
+	"github.com/goconc/goconc/kernel-ext/results"
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
 
@@ -95,4 +97,53 @@ func GuideMarkdown(lines []Crossover) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCell(c.Question), mdCell(c.Threads.String()), mdCell(c.Goroutines.String()), mdCell(c.Advice))
 	}
 	return b.String()
+}
+
+// GuideInputs are the results Guide reads, with where each came from.
+type GuideInputs struct {
+	Spawn  workload.SpawnResult  `json:"spawn"`
+	Memory workload.MemoryResult `json:"memory"`
+	Switch workload.SwitchResult `json:"switch"`
+	Scale  workload.ScaleResult  `json:"scale"`
+	// Sources maps each result's name in the store ("spawn", "memory",
+	// "switch", "scale") to where it came from: saved by an earlier
+	// notebook, or measured now with the quick preset.
+	Sources map[string]string `json:"sources"`
+}
+
+// Where a GuideInputs result came from.
+const (
+	SourceSaved    = "saved by an earlier notebook"
+	SourceMeasured = "measured now (quick preset)"
+)
+
+// LoadGuideInputs reads the results the measuring notebooks saved in s
+// under the names "spawn", "memory", "switch" and "scale". A result that is
+// missing or unreadable is measured now with its Quick preset (a few
+// seconds), so that the guide can be computed in a fresh kernel; Sources
+// tells which was which. It stops at the first measurement that fails, a
+// cancelled ctx for one.
+func LoadGuideInputs(ctx context.Context, s *results.Store) (GuideInputs, error) {
+	in := GuideInputs{Sources: map[string]string{}}
+	steps := []struct {
+		name    string
+		v       any
+		measure func() error
+	}{
+		{"spawn", &in.Spawn, func() (err error) { in.Spawn, err = workload.RunSpawn(ctx, workload.SpawnConfig{}.Quick()); return }},
+		{"memory", &in.Memory, func() (err error) { in.Memory, err = workload.RunMemory(ctx, workload.MemoryConfig{}.Quick()); return }},
+		{"switch", &in.Switch, func() (err error) { in.Switch, err = workload.RunSwitch(ctx, workload.SwitchConfig{}.Quick()); return }},
+		{"scale", &in.Scale, func() (err error) { in.Scale, err = workload.RunScale(ctx, workload.ScaleConfig{}.Quick()); return }},
+	}
+	for _, st := range steps {
+		if _, err := s.ReadJSON(st.name, st.v); err == nil {
+			in.Sources[st.name] = SourceSaved
+			continue
+		}
+		if err := st.measure(); err != nil {
+			return in, fmt.Errorf("claims: guide: measuring %s: %w", st.name, err)
+		}
+		in.Sources[st.name] = SourceMeasured
+	}
+	return in, nil
 }

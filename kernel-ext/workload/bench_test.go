@@ -24,7 +24,10 @@ func skipPastBound(b *testing.B, n int) {
 }
 
 func BenchmarkSpawnGoroutine(b *testing.B) {
-	loop, _ := spawnGoroutines(b.N)
+	loop, _, err := spawnGoroutines(context.Background(), b.N)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportMetric(ns(loop, b.N), "loop-ns/op")
 }
 
@@ -240,6 +243,27 @@ func BenchmarkScale(b *testing.B) {
 				per = append(per, pt.PerUnitNs)
 			}
 			b.ReportMetric(median(per), "ns/unit")
+		})
+	}
+}
+
+// BenchmarkMixed: how late a 5 ms timer wait finishes beside CPU-bound
+// jobs run as a goroutine each and on a pool of GOMAXPROCS-1 workers, as
+// in RunMixed (late-ns: the median over b.N requests started 0.1 ms apart).
+func BenchmarkMixed(b *testing.B) {
+	buf := make([]byte, mixedRound)
+	cfg := MixedConfig{Requests: b.N, Interval: 100 * time.Microsecond, Jobs: 8, JobBytes: 4 << 20}.withDefaults()
+	for _, v := range []struct {
+		name    string
+		workers int
+	}{{"goroutine-each", cfg.Jobs}, {"pool", cfg.Pool}} {
+		b.Run(v.name, func(b *testing.B) {
+			cfg.Requests = b.N
+			late, err := mixedOnce(context.Background(), cfg, v.workers, buf)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(Summarize(late).Median, "late-ns")
 		})
 	}
 }

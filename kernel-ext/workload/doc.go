@@ -55,6 +55,7 @@
 // (BenchmarkSpawnGoroutine, BenchmarkSpawnThread, BenchmarkPingPongChan,
 // BenchmarkPingPongThreadChan, BenchmarkPingPongThreadPipe, BenchmarkRing*,
 // BenchmarkBrigade*, BenchmarkMemory, BenchmarkScale, BenchmarkCPUHash,
-// BenchmarkIO, BenchmarkPreemption, BenchmarkEcosystem), built on the same
-// unexported loops as the Run functions, for setting figures side by side.
+// BenchmarkIO, BenchmarkPreemption, BenchmarkEcosystem, BenchmarkMixed),
+// built on the same unexported loops as the Run functions, for setting
+// figures side by side.
 package workload

@@ -156,6 +156,12 @@ func ioOnce(ctx context.Context, mode, kind string, n int, latency time.Duration
 			break
 		}
 		wg.Go(func() {
+			// Goroutines that start after a cancel leave at once: a
+			// thread client would otherwise create a thread first.
+			if ctx.Err() != nil {
+				errs[i] = ctx.Err()
+				return
+			}
 			if kind == "thread" {
 				runtime.LockOSThread()
 				// Exit locked: the thread is destroyed, as a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -420,5 +421,163 @@ func TestPreemptionCooperativeOnly(t *testing.T) {
 	}
 	if len(r.Series) != 1 || !strings.Contains(r.Series[0].Label, "asyncpreemptoff=1") {
 		t.Errorf("series %+v, want only the cooperative one", r.Series)
+	}
+}
+
+// Every experiment stops soon after a cancel that lands in the middle of a
+// large configuration, inside its longest loop (a spawn batch, a timed block,
+// a lap, a brigade, a hashing job, a wait), and returns the context's error
+// with what it measured so far. Each configuration below would run for many
+// seconds past the cancel if that loop did not look at ctx. The 5 s bound is
+// deliberately loose: it catches a loop that ignores ctx, not a slow machine.
+func TestCancelLargeRun(t *testing.T) {
+	// Cancel 50 ms after progress step after (50 ms after the start when
+	// after is 0), counting warm-up steps; the steps before are quick and
+	// the step that follows slow, so that the cancel lands in it. run
+	// returns "" when its partial result is as expected, else what is
+	// wrong with it.
+	cases := []struct {
+		name  string
+		after int
+		run   func(ctx context.Context, p Progress) (string, error)
+	}{
+		{"spawn goroutine batch", 0, func(ctx context.Context, p Progress) (string, error) {
+			// A batch of 2e7 takes ~17 s on a small VM; goroutines that
+			// exit at once keep memory near 100 MB even if not stopped.
+			r, err := RunSpawn(ctx, SpawnConfig{Goroutines: 2e7, Threads: 10, Reps: 1, Warmup: 1, Progress: p})
+			return partial(r.Goroutines == 2e7 && len(r.Series) == 4 && r.Env.NumCPU > 0, "config, series and environment", r), err
+		}},
+		{"spawn, finished batches kept", 3, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunSpawn(ctx, SpawnConfig{Goroutines: 100, Threads: boundOr(2000), Reps: 1000, Warmup: 1, Progress: p})
+			return partial(len(r.Series) == 4 && len(r.Series[0].Samples) >= 2 && r.Series[0].Summary.N == len(r.Series[0].Samples),
+				"goroutine samples kept", r.Series), err
+		}},
+		{"scale, a million goroutines", 6, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunScale(ctx, ScaleConfig{Goroutines: []int{100, 1e6}, Threads: []int{10}, Reps: 5, Warmup: 1, Progress: p})
+			return partial(len(r.Series) >= 1 && len(r.Series[0].Samples) == 5 && len(r.Points) >= 5, "the N=100 level kept", r.Series), err
+		}},
+		{"memory, thousands of threads", 4, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunMemory(ctx, MemoryConfig{Goroutines: []int{100}, Threads: []int{boundOr(5000)}, Reps: 3, Warmup: 1, Progress: p})
+			return partial(len(r.Series) >= 1 && len(r.Series[0].Samples) == 3 && r.GoroutineFit.Points == 3, "the goroutine size and its fit kept", r.Series), err
+		}},
+		{"cpu, 16 GiB of hashing", 0, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunCPU(ctx, CPUConfig{Chunks: 1 << 20, Workers: []int{1, 2}, GOMAXPROCS: []int{1}, Reps: 1, Warmup: 1, Progress: p})
+			return partial(r.Chunks == 1<<20 && len(r.Series) == 1, "config and the interrupted series", r), err
+		}},
+		{"io, waits of a minute", 0, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunIO(ctx, IOConfig{Requests: 200, Latency: time.Minute, Reps: 1, Warmup: 1, Progress: p})
+			return partial(r.Requests == 200 && len(r.Series) == 1, "config and the interrupted series", r), err
+		}},
+		{"mixed, jobs of 4 GiB of hashing", 1, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunMixed(ctx, MixedConfig{Requests: 1e5, Interval: time.Microsecond, Latency: time.Millisecond, Jobs: 4, JobBytes: 1 << 32, Progress: p})
+			return partial(len(r.Series) == 2 && len(r.Series[0].Samples) == 1e5 && r.Series[1].Summary.N == len(r.Series[1].Samples),
+				"the unloaded series kept, the interrupted one summarised", r.Series), err
+		}},
+		{"switch, one block of 1e8 round trips", 0, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunSwitch(ctx, SwitchConfig{RoundTrips: 1e8, Block: 1e8, GOMAXPROCS: []int{1}, Reps: 1, Warmup: 1, Progress: p})
+			return partial(r.RoundTrips == 1e8 && len(r.Series) == 1, "config and the interrupted series", r), err
+		}},
+		// Two steps per variant (a warm-up and a timed repetition): the
+		// ping-pongs end at step 6, the rings at step 10.
+		{"switch, a ring of a million laps", 6, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunSwitch(ctx, SwitchConfig{RoundTrips: 200, GOMAXPROCS: []int{1}, Placements: []Placement{PlacementFree},
+				Reps: 1, Warmup: 1, Ring: 50, RingLaps: 1e6, Progress: p})
+			return partial(len(r.Series) >= 4 && len(r.Series[0].Samples) == 2, "the ping-pongs kept", r.Series), err
+		}},
+		{"switch, a thread brigade of a million iterations", 10, func(ctx context.Context, p Progress) (string, error) {
+			r, err := RunSwitch(ctx, SwitchConfig{RoundTrips: 200, GOMAXPROCS: []int{1}, Placements: []Placement{PlacementFree},
+				Reps: 1, Warmup: 1, Ring: 4, RingLaps: 10, Brigade: 100, BrigadeIters: 1e6, Progress: p})
+			return partial(len(r.Series) >= 5 && len(r.Series[3].Samples) > 0 && len(r.Series[4].Samples) > 0, "the rings kept", r.Series), err
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			cancelled := make(chan time.Time, 1)
+			scheduled := false
+			schedule := func() {
+				scheduled = true
+				time.AfterFunc(50*time.Millisecond, func() { cancelled <- time.Now(); cancel() })
+			}
+			if c.after == 0 {
+				schedule()
+			}
+			// Progress runs on the experiment's goroutine, before the
+			// run returns.
+			p := func(done, total int) {
+				if done == c.after && c.after > 0 {
+					schedule()
+				}
+			}
+			bad, err := c.run(ctx, p)
+			returned := time.Now()
+			if !scheduled {
+				t.Fatalf("run ended (%v) before progress step %d", err, c.after)
+			}
+			at := <-cancelled
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled (did the run finish before the cancel?)", err)
+			}
+			if took := returned.Sub(at); took > 5*time.Second {
+				t.Errorf("returned %v after the cancel, want well under 5 s", took)
+			} else {
+				t.Logf("returned %v after the cancel", took)
+			}
+			if bad != "" {
+				t.Errorf("partial result: %s", bad)
+			}
+		})
+	}
+}
+
+// partial returns "" when ok, else a description of the partial result that
+// lacks what was wanted.
+func partial(ok bool, want string, got any) string {
+	if ok {
+		return ""
+	}
+	b, _ := json.Marshal(got)
+	if len(b) > 400 {
+		b = append(b[:400], "…"...)
+	}
+	return fmt.Sprintf("want %s, got %s", want, b)
+}
+
+// boundOr returns n, or less when the safe thread bound is lower.
+func boundOr(n int) int {
+	if l, err := ThreadBound(); err == nil && l.Bound < n {
+		return max(l.Bound, 1)
+	}
+	return n
+}
+
+func TestMixed(t *testing.T) {
+	cfg := MixedConfig{}.Quick()
+	steps := 0
+	cfg.Progress = func(done, total int) { steps++ }
+	r, err := RunMixed(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkJSON(t, r)
+	if len(r.Series) != 3 || steps != 3 {
+		t.Fatalf("%d series and %d progress steps, want 3 and 3", len(r.Series), steps)
+	}
+	if r.Pool < 1 || r.Latency != 5*time.Millisecond || r.Interval != time.Millisecond {
+		t.Errorf("defaults not applied: pool %d, latency %v, interval %v", r.Pool, r.Latency, r.Interval)
+	}
+	for _, s := range r.Series {
+		checkSeries(t, s, cfg.Requests)
+		// A timer never fires early: lateness is never negative.
+		if s.Summary.Min < 0 {
+			t.Errorf("%s: a request finished %v ns early", s.Label, -s.Summary.Min)
+		}
+	}
+	if !strings.Contains(r.Series[2].Label, "pool of") {
+		t.Errorf("third series %q, want the pool", r.Series[2].Label)
+	}
+	if _, err := RunMixed(context.Background(), MixedConfig{Jobs: -1}); err == nil {
+		t.Error("negative jobs: no error")
 	}
 }
