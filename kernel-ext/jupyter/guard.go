@@ -1,11 +1,14 @@
 package jupyter
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"net"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/go-zeromq/zmq4"
@@ -25,6 +28,13 @@ import (
 // connections follow the ZMTP framing of the incoming byte stream, close the
 // connection before zmq4 sees an oversized frame header, and give the
 // handshake a deadline.
+//
+// The same connections also keep zmq4 from being slow. zmq4 reads each
+// frame header and body with a read call of its own, and writes a message
+// with net.Buffers, which becomes a single writev only on a *net.TCPConn:
+// through any wrapper it is one write, hence one TCP segment, per frame
+// header and per frame body, fourteen for a reply of seven frames. So reads
+// are buffered and writes are gathered until a message is complete.
 
 const (
 	// guardedScheme is the endpoint scheme under which guardedTCP is
@@ -39,6 +49,14 @@ const (
 	handshakeTimeout = 5 * time.Second
 	// zmtpGreetingLen is the fixed length of the ZMTP 3 greeting.
 	zmtpGreetingLen = 64
+	// readBuffer is the size of a connection's read buffer: room for
+	// several ordinary requests, so that one read system call usually
+	// brings a whole one.
+	readBuffer = 16 << 10
+	// maxGather is how many bytes of an outgoing message are copied
+	// together before being written; the rest of a larger message goes out
+	// from the caller's buffers, uncopied.
+	maxGather = 64 << 10
 )
 
 // registerGuardedTCP makes guardedScheme endpoints available. zmq4 keeps its
@@ -94,18 +112,29 @@ func (l guardedListener) Accept() (net.Conn, error) {
 		c.Close()
 		return nil, err
 	}
-	return &guardConn{Conn: c, parser: frameParser{greetingLeft: zmtpGreetingLen, max: l.cfg.max}}, nil
+	return &guardConn{
+		Conn:   c,
+		br:     bufio.NewReaderSize(c, readBuffer),
+		parser: frameParser{greetingLeft: zmtpGreetingLen, max: l.cfg.max},
+		out:    frameParser{greetingLeft: zmtpGreetingLen, max: math.MaxUint64},
+	}, nil
 }
 
 // guardConn inspects every byte zmq4 reads and fails the read that would
-// deliver an oversized frame header, before zmq4 allocates the frame.
+// deliver an oversized frame header, before zmq4 allocates the frame. It
+// buffers reads and gathers the writes of one message (see above).
 type guardConn struct {
 	net.Conn
-	parser frameParser
+	br     *bufio.Reader // reads from Conn; used by zmq4's reading goroutine only
+	parser frameParser   // the incoming stream, as zmq4 consumes it
+
+	wmu    sync.Mutex
+	out    frameParser // the outgoing stream, to find where messages end
+	gather []byte      // the written part of an incomplete message
 }
 
 func (c *guardConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
+	n, err := c.br.Read(p)
 	if n > 0 {
 		handshake, perr := c.parser.feed(p[:n])
 		if perr != nil {
@@ -119,6 +148,33 @@ func (c *guardConn) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// Write gathers p into the current message and writes the message once its
+// last frame is complete, in one system call. Data of an incomplete message
+// is reported written; an error writing the message is reported by the
+// Write that completes it, and zmq4 then drops the connection.
+func (c *guardConn) Write(p []byte) (int, error) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.out.feed(p) // no limit on what the kernel sends: never fails
+	if !c.out.atBoundary() && len(c.gather)+len(p) <= maxGather {
+		c.gather = append(c.gather, p...)
+		return len(p), nil
+	}
+	var err error
+	if len(c.gather) == 0 {
+		_, err = c.Conn.Write(p)
+	} else {
+		// The underlying *net.TCPConn writes both in one writev.
+		bufs := net.Buffers{c.gather, p}
+		_, err = bufs.WriteTo(c.Conn)
+		c.gather = c.gather[:0]
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // ZMTP 3 frame flags.
@@ -150,6 +206,13 @@ type frameParser struct {
 	bodyLeft  uint64
 	msgBytes  uint64 // frames so far of the current multipart message
 	handshook bool
+	inMessage bool // a frame with the MORE flag ended: the message goes on
+}
+
+// atBoundary reports whether the bytes fed so far end with a complete
+// greeting, command or message.
+func (fp *frameParser) atBoundary() bool {
+	return fp.greetingLeft == 0 && fp.state == stateFlags && !fp.inMessage
 }
 
 // feed consumes p. It reports handshake = true once, when the peer's first
@@ -219,6 +282,7 @@ func (fp *frameParser) startBody(size uint64) error {
 // frame just finished completed the handshake.
 func (fp *frameParser) endFrame() bool {
 	fp.state = stateFlags
+	fp.inMessage = fp.flags&(flagCommand|flagMore) == flagMore
 	if fp.flags&flagCommand != 0 {
 		if !fp.handshook {
 			fp.handshook = true

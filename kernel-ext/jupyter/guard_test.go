@@ -1,11 +1,14 @@
 package jupyter
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"io"
+	"math"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -153,4 +156,95 @@ func TestGuardedListener(t *testing.T) {
 			t.Errorf("read of an oversized frame header: %v, want the guard's error", err)
 		}
 	})
+}
+
+// countingConn records the writes that reach the connection.
+type countingConn struct {
+	net.Conn
+	writes [][]byte
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	c.writes = append(c.writes, slices.Clone(p))
+	return len(p), nil
+}
+
+// zmq4Parts splits a message the way zmq4 writes it through a wrapped
+// connection: each frame's header, then its body.
+func zmq4Parts(bodies ...[]byte) [][]byte {
+	var parts [][]byte
+	for i, body := range bodies {
+		flags := byte(flagMore)
+		if i == len(bodies)-1 {
+			flags = 0
+		}
+		f := wireFrame(flags, body)
+		hdr := 2
+		if f[0]&flagLong != 0 {
+			hdr = 9
+		}
+		parts = append(parts, f[:hdr], f[hdr:])
+	}
+	return parts
+}
+
+// TestGuardConnGathersMessages checks that a message written part by part
+// reaches the connection only once complete (one writev on a TCP
+// connection; consecutive writes here, where the connection is no
+// *net.TCPConn), unchanged, that a large frame goes out uncopied, and
+// that the greeting and commands are not held back.
+func TestGuardConnGathersMessages(t *testing.T) {
+	cc := &countingConn{}
+	c := &guardConn{Conn: cc, out: frameParser{greetingLeft: zmtpGreetingLen, max: math.MaxUint64}}
+	// write returns the indexes of the parts whose Write reached cc.
+	write := func(parts [][]byte) []int {
+		t.Helper()
+		cc.writes = nil
+		var flushed []int
+		for i, p := range parts {
+			before := len(cc.writes)
+			if n, err := c.Write(p); n != len(p) || err != nil {
+				t.Fatalf("Write = %d, %v", n, err)
+			}
+			if len(cc.writes) > before {
+				flushed = append(flushed, i)
+			}
+		}
+		if got, want := concat(cc.writes...), concat(parts...); !bytes.Equal(got, want) {
+			t.Fatalf("written bytes differ from the message (%d vs %d bytes)", len(got), len(want))
+		}
+		if !c.out.atBoundary() {
+			t.Fatal("not at a message boundary after a complete message")
+		}
+		return flushed
+	}
+
+	if got := write([][]byte{make([]byte, zmtpGreetingLen)}); !slices.Equal(got, []int{0}) {
+		t.Errorf("greeting held back")
+	}
+	if got := write([][]byte{wireFrame(flagCommand, []byte("\x05READY"))}); !slices.Equal(got, []int{0}) {
+		t.Errorf("READY held back")
+	}
+
+	parts := zmq4Parts([]byte("id"), []byte(Delimiter), []byte("sig"), []byte("{}"), []byte("{}"), []byte("{}"), []byte("{}"))
+	if got, want := write(parts), []int{len(parts) - 1}; !slices.Equal(got, want) {
+		t.Errorf("message of small frames written at parts %v, want %v", got, want)
+	}
+
+	big := make([]byte, maxGather+1)
+	parts = zmq4Parts([]byte("id"), big, []byte("{}"))
+	if got, want := write(parts), []int{3, 5}; !slices.Equal(got, want) {
+		t.Errorf("message with a large frame written at parts %v, want %v", got, want)
+	}
+	if !slices.ContainsFunc(cc.writes, func(w []byte) bool { return len(w) == len(big) }) {
+		t.Errorf("large body not written by itself (writes of %v bytes)", writeSizes(cc.writes))
+	}
+}
+
+func writeSizes(ws [][]byte) []int {
+	var n []int
+	for _, w := range ws {
+		n = append(n, len(w))
+	}
+	return n
 }

@@ -379,7 +379,7 @@ func (s *Server) newMessage(parent *Message, msgType string, content any) (*Mess
 			MsgID:    newUUID(),
 			Session:  s.session,
 			Username: s.username,
-			Date:     time.Now().UTC().Format(time.RFC3339Nano),
+			Date:     time.Now().UTC().Format(headerDate),
 			MsgType:  msgType,
 			Version:  ProtocolVersion,
 		},
@@ -505,6 +505,13 @@ func (s *Server) drop(socket string, err error) {
 	}
 	s.log.Warn("jupyter: dropped message", "socket", socket, "reason", reason, "err", err, "dropped_total", n)
 }
+
+// headerDate is the format of header dates: ISO 8601 with exactly six
+// fractional digits, as ipykernel writes them. jupyter_client parses one to
+// six digits into a datetime and leaves anything else a string, so Go's
+// RFC3339Nano (up to nine digits, trailing zeros dropped) would give
+// clients a string or a datetime at random.
+const headerDate = "2006-01-02T15:04:05.000000Z07:00"
 
 // replayKey identifies a message for replay detection: its signature, or
 // a digest of its header on an unsigned connection. Not the msg_id alone:

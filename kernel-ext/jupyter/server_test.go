@@ -70,7 +70,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func startServer(t *testing.T, info ConnectionInfo) (*Server, *syncBuffer) {
+func startServer(t testing.TB, info ConnectionInfo) (*Server, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
 	srv, err := Listen(info, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)), Session: "kernel-session"})
@@ -87,14 +87,14 @@ func startServer(t *testing.T, info ConnectionInfo) (*Server, *syncBuffer) {
 
 // client is a front end made of real zmq4 sockets.
 type client struct {
-	t                  *testing.T
+	t                  testing.TB
 	key                []byte
 	shell, control, in zmq4.Socket
 	iopub, hb          zmq4.Socket
 	seq                int
 }
 
-func dial(t *testing.T, info ConnectionInfo) *client {
+func dial(t testing.TB, info ConnectionInfo) *client {
 	t.Helper()
 	ctx := context.Background()
 	id := zmq4.WithID(zmq4.SocketIdentity("client-" + strconv.Itoa(info.ShellPort)))
@@ -160,7 +160,7 @@ func (c *client) send(sock zmq4.Socket, msg *Message, key []byte) {
 }
 
 // recv receives one message from sock, failing the test after wait.
-func recv(t *testing.T, sock zmq4.Socket) [][]byte {
+func recv(t testing.TB, sock zmq4.Socket) [][]byte {
 	t.Helper()
 	type result struct {
 		m   zmq4.Msg
@@ -225,7 +225,9 @@ func checkReply(t *testing.T, got *Message, req *Message, msgType string) {
 	if h.MsgType != msgType || h.Version != "5.3" || h.Session != "kernel-session" || h.Username != "kernel" || h.MsgID == "" {
 		t.Errorf("reply header %+v", h)
 	}
-	if d, err := time.Parse(time.RFC3339Nano, h.Date); err != nil || !strings.HasSuffix(h.Date, "Z") || time.Since(d) > time.Hour {
+	// Six fractional digits, always: what jupyter_client parses into a datetime.
+	if d, err := time.Parse(time.RFC3339Nano, h.Date); err != nil || !strings.HasSuffix(h.Date, "Z") || time.Since(d) > time.Hour ||
+		len(h.Date) != len("2006-01-02T15:04:05.000000Z") {
 		t.Errorf("reply date %q: %v", h.Date, err)
 	}
 	if req != nil && got.Parent != req.Header {

@@ -51,6 +51,9 @@ type Kernel struct {
 	info   Info
 	log    *slog.Logger
 
+	// handlers serve the requests by msg_type; built once, read-only.
+	handlers map[string]handler
+
 	// mu guards the fields below: the control goroutine reads them while
 	// the shell goroutine executes.
 	mu       sync.Mutex
@@ -69,7 +72,22 @@ func New(t Transport, interp repl.Interpreter, info Info, log *slog.Logger) *Ker
 	if info.Implementation == "" {
 		info.Implementation = "goconc"
 	}
-	return &Kernel{t: t, interp: interp, info: info, log: log, shutdown: make(chan struct{})}
+	k := &Kernel{t: t, interp: interp, info: info, log: log, shutdown: make(chan struct{})}
+	k.handlers = map[string]handler{
+		"kernel_info_request": k.kernelInfo,
+		"execute_request":     k.execute,
+		"complete_request":    k.complete,
+		"inspect_request":     k.inspect,
+		"is_complete_request": k.isComplete,
+		"history_request":     k.historyRequest,
+		"comm_info_request":   k.commInfo,
+		"comm_open":           k.commOpen,
+		"comm_msg":            k.ignore,
+		"comm_close":          k.ignore,
+		"shutdown_request":    k.shutdownRequest,
+		"interrupt_request":   k.interruptRequest,
+	}
+	return k
 }
 
 // Serve handles requests until a shutdown_request arrives or ctx is done.
@@ -122,7 +140,7 @@ func (k *Kernel) loop(ctx context.Context, in <-chan *jupyter.Message, ch jupyte
 // ipykernel does, so front ends can tell when the kernel has finished with it.
 // It reports whether the queued execute requests must be aborted.
 func (k *Kernel) handle(ctx context.Context, ch jupyter.Channel, msg *jupyter.Message) (abort bool) {
-	h, ok := k.handlers()[msg.Header.MsgType]
+	h, ok := k.handlers[msg.Header.MsgType]
 	if !ok {
 		k.log.Warn("unknown message type", "type", msg.Header.MsgType, "channel", ch)
 		return false
@@ -140,23 +158,6 @@ func (k *Kernel) handle(ctx context.Context, ch jupyter.Channel, msg *jupyter.Me
 }
 
 type handler func(ctx context.Context, ch jupyter.Channel, msg *jupyter.Message) error
-
-func (k *Kernel) handlers() map[string]handler {
-	return map[string]handler{
-		"kernel_info_request": k.kernelInfo,
-		"execute_request":     k.execute,
-		"complete_request":    k.complete,
-		"inspect_request":     k.inspect,
-		"is_complete_request": k.isComplete,
-		"history_request":     k.historyRequest,
-		"comm_info_request":   k.commInfo,
-		"comm_open":           k.commOpen,
-		"comm_msg":            k.ignore,
-		"comm_close":          k.ignore,
-		"shutdown_request":    k.shutdownRequest,
-		"interrupt_request":   k.interruptRequest,
-	}
-}
 
 func (k *Kernel) reply(ch jupyter.Channel, req *jupyter.Message, content any) error {
 	typ := strings.TrimSuffix(req.Header.MsgType, "_request") + "_reply"

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/goconc/goconc/kernel-ext/repl"
 	"github.com/goconc/goconc/kernel-ext/session"
 	"github.com/goconc/goconc/kernel-ext/worker"
@@ -32,6 +34,13 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	case "fake":
+		// As worker.Main does: the pipes under the runtime's poller.
+		for _, fd := range []int{3, 4} {
+			if err := unix.SetNonblock(fd, true); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
 		req, ev := os.NewFile(3, "requests"), os.NewFile(4, "events")
 		err := worker.Serve(context.Background(), worker.Config{
 			Requests: req, Events: ev, Stdout: os.Stdout, Stderr: os.Stderr,
