@@ -13,6 +13,7 @@ func init() {
 	Symbols["github.com/goconc/goconc/kernel-ext/claims/claims"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BlockingThreads":     reflect.ValueOf(constant.MakeFromLiteral("0.5", token.FLOAT, 0)),
+		"Check":               reflect.ValueOf(claims.Check),
 		"CodeComplexity":      reflect.ValueOf(claims.CodeComplexity),
 		"CodeLines":           reflect.ValueOf(claims.CodeLines),
 		"ConcurrencyModel":    reflect.ValueOf(claims.ConcurrencyModel),
@@ -21,10 +22,13 @@ func init() {
 		"FileName":            reflect.ValueOf(claims.FileName),
 		"Guide":               reflect.ValueOf(claims.Guide),
 		"GuideMarkdown":       reflect.ValueOf(claims.GuideMarkdown),
+		"LinesFigure":         reflect.ValueOf(claims.LinesFigure),
+		"LoadGuideInputs":     reflect.ValueOf(claims.LoadGuideInputs),
 		"Lookup":              reflect.ValueOf(claims.Lookup),
 		"Memory":              reflect.ValueOf(claims.Memory),
 		"MemoryRatio":         reflect.ValueOf(constant.MakeFromLiteral("4", token.INT, 0)),
 		"Millions":            reflect.ValueOf(constant.MakeFromLiteral("1000000", token.INT, 0)),
+		"MixedMarkdown":       reflect.ValueOf(claims.MixedMarkdown),
 		"ParallelSpeedup":     reflect.ValueOf(constant.MakeFromLiteral("1.29999999999999999995663191310057982263970188796520233154296875", token.FLOAT, 0)),
 		"PollerThreads":       reflect.ValueOf(constant.MakeFromLiteral("0.1000000000000000000013552527156068805425093160010874271392822266", token.FLOAT, 0)),
 		"ReadVerdicts":        reflect.ValueOf(claims.ReadVerdicts),
@@ -40,6 +44,8 @@ func init() {
 		"RunStyle":            reflect.ValueOf(claims.RunStyle),
 		"SaveAll":             reflect.ValueOf(claims.SaveAll),
 		"Scalability":         reflect.ValueOf(claims.Scalability),
+		"SourceMeasured":      reflect.ValueOf(constant.MakeFromLiteral("\"measured now (quick preset)\"", token.STRING, 0)),
+		"SourceSaved":         reflect.ValueOf(constant.MakeFromLiteral("\"saved by an earlier notebook\"", token.STRING, 0)),
 		"Spawn":               reflect.ValueOf(claims.Spawn),
 		"SpawnRatio":          reflect.ValueOf(constant.MakeFromLiteral("10", token.INT, 0)),
 		"Styles":              reflect.ValueOf(claims.Styles),
@@ -58,12 +64,13 @@ func init() {
 		"WriteSummary":        reflect.ValueOf(claims.WriteSummary),
 
 		// type definitions
-		"Crossover": reflect.ValueOf((*claims.Crossover)(nil)),
-		"Figure":    reflect.ValueOf((*claims.Figure)(nil)),
-		"Job":       reflect.ValueOf((*claims.Job)(nil)),
-		"Row":       reflect.ValueOf((*claims.Row)(nil)),
-		"Style":     reflect.ValueOf((*claims.Style)(nil)),
-		"StyleRun":  reflect.ValueOf((*claims.StyleRun)(nil)),
-		"Verdict":   reflect.ValueOf((*claims.Verdict)(nil)),
+		"Crossover":   reflect.ValueOf((*claims.Crossover)(nil)),
+		"Figure":      reflect.ValueOf((*claims.Figure)(nil)),
+		"GuideInputs": reflect.ValueOf((*claims.GuideInputs)(nil)),
+		"Job":         reflect.ValueOf((*claims.Job)(nil)),
+		"Row":         reflect.ValueOf((*claims.Row)(nil)),
+		"Style":       reflect.ValueOf((*claims.Style)(nil)),
+		"StyleRun":    reflect.ValueOf((*claims.StyleRun)(nil)),
+		"Verdict":     reflect.ValueOf((*claims.Verdict)(nil)),
 	}
 }

@@ -12,6 +12,7 @@ import (
 func init() {
 	Symbols["github.com/goconc/goconc/plots/plots"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"BlockedMemory":    reflect.ValueOf(plots.BlockedMemory),
 		"CPUSpeedup":       reflect.ValueOf(plots.CPUSpeedup),
 		"CostBars":         reflect.ValueOf(plots.CostBars),
 		"DefaultDPI":       reflect.ValueOf(constant.MakeFromLiteral("96", token.INT, 0)),
@@ -23,6 +24,7 @@ func init() {
 		"Histogram":        reflect.ValueOf(plots.Histogram),
 		"IOLatency":        reflect.ValueOf(plots.IOLatency),
 		"MemoryCost":       reflect.ValueOf(plots.MemoryCost),
+		"MixedLateness":    reflect.ValueOf(plots.MixedLateness),
 		"PNG":              reflect.ValueOf(plots.PNG),
 		"PNGWithDPI":       reflect.ValueOf(plots.PNGWithDPI),
 		"PixelSize":        reflect.ValueOf(plots.PixelSize),
