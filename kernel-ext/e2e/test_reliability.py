@@ -266,9 +266,18 @@ class InterruptTest(KernelCase):
 
     def test_interrupt_while_idle(self):
         self.define("keepIdle", 7)
-        self.km.interrupt_kernel()
-        time.sleep(0.3)
-        self.km.interrupt_kernel()
+        # Through the client's control channel, waiting for each reply: an
+        # interrupt still in flight when the next cell starts would stop
+        # that cell (control and shell are separate sockets, unordered).
+        for _ in range(2):
+            msg = self.kc.session.msg("interrupt_request", {})
+            self.kc.control_channel.send(msg)
+            while True:
+                reply = self.kc.get_control_msg(timeout=10)
+                if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                    break
+            self.assertEqual(reply["msg_type"], "interrupt_reply")
+            self.assertEqual(reply["content"]["status"], "ok")
         self.assert_alive(kept=("keepIdle", 7))
 
     def test_two_interrupts_in_a_row(self):

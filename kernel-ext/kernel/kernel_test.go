@@ -107,11 +107,14 @@ func (f *fakeTransport) iopub(id string) []string {
 // printed first. Its Execute blocks on "block" until interrupted.
 type fakeInterp struct {
 	interrupted chan struct{}
+	gate        chan struct{} // "gated fail" waits for it to close
 	once        sync.Once
 	restarts    int
 }
 
-func newFakeInterp() *fakeInterp { return &fakeInterp{interrupted: make(chan struct{})} }
+func newFakeInterp() *fakeInterp {
+	return &fakeInterp{interrupted: make(chan struct{}), gate: make(chan struct{})}
+}
 
 func (f *fakeInterp) Execute(ctx context.Context, code string, opts repl.ExecuteOptions, out repl.Output) (repl.Result, error) {
 	switch code {
@@ -120,6 +123,9 @@ func (f *fakeInterp) Execute(ctx context.Context, code string, opts repl.Execute
 		return repl.Result{}, nil
 	case "value":
 		return repl.Result{Value: &repl.Display{Data: map[string]any{"text/plain": "42"}}}, nil
+	case "gated fail":
+		<-f.gate
+		return repl.Result{Err: &repl.Error{Name: "panic", Value: "boom", Traceback: []string{"panic: boom"}}}, nil
 	case "fail":
 		out.Stream("stdout", "before\n")
 		return repl.Result{Err: &repl.Error{Name: "panic", Value: "boom", Traceback: []string{"panic: boom"}}}, nil
@@ -269,14 +275,21 @@ func TestSilentExecutePublishesNothing(t *testing.T) {
 }
 
 func TestStopOnErrorAbortsQueuedExecutes(t *testing.T) {
-	tr, _, _ := startKernel(t)
-	fail := request("execute_request", map[string]any{"code": "fail"})
+	tr, in, _ := startKernel(t)
+	fail := request("execute_request", map[string]any{"code": "gated fail"})
 	queued := request("execute_request", map[string]any{"code": "print"})
 	info := request("kernel_info_request", nil)
-	// All three are queued before the dispatcher reads the first.
 	tr.shell <- fail
 	tr.shell <- queued
 	tr.shell <- info
+	// The cell fails only once the other two wait in the queue: what was
+	// queued when it failed is aborted.
+	for deadline := time.Now().Add(10 * time.Second); len(tr.shell) != 2; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests queued, want 2", len(tr.shell))
+		}
+	}
+	close(in.gate)
 	var statuses []string
 	for range 3 {
 		r := waitReply(t, tr)

@@ -281,17 +281,25 @@ func TestMagicGoroutinesShowsStates(t *testing.T) {
 		go func() { <-stop }()
 	}
 	h := newHarness(t)
-	_, out := h.run("%goroutines")
-	_, states, ok := strings.Cut(out, "by state: ")
-	if !ok || !strings.Contains(states, "chan receive") {
-		t.Fatalf("%%goroutines: output %q, want the goroutines by state", out)
-	}
-	// At least the seven left blocked, in the largest group but for the
-	// test binary's own.
+	// The seven may not have reached their receive yet: ask again until
+	// they have (or the deadline says they never will).
 	var n int
-	for _, part := range strings.Split(strings.TrimSpace(states), ", ") {
-		if c, name, _ := strings.Cut(part, " "); name == "chan receive" {
-			n, _ = strconv.Atoi(c)
+	var states string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		_, out := h.run("%goroutines")
+		var ok bool
+		_, states, ok = strings.Cut(out, "by state: ")
+		if !ok {
+			t.Fatalf("%%goroutines: output %q, want the goroutines by state", out)
+		}
+		n = 0
+		for _, part := range strings.Split(strings.TrimSpace(states), ", ") {
+			if c, name, _ := strings.Cut(part, " "); name == "chan receive" {
+				n, _ = strconv.Atoi(c)
+			}
+		}
+		if n >= 7 || time.Now().After(deadline) {
+			break
 		}
 	}
 	if n < 7 {
