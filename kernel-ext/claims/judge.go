@@ -438,8 +438,15 @@ func UseCase(cpu workload.CPUResult, io workload.IOResult) (Verdict, error) {
 	default:
 		b.WriteString("The claim does not hold here: threads served the I/O-bound requests better than goroutines. ")
 	}
-	b.WriteString("In Go the choice is not threads or tasks: goroutines do both.")
-	v.Text = b.String()
+	switch {
+	case cpus >= 2 && bestG < ParallelSpeedup && bestT >= ParallelSpeedup:
+		// Goroutines run on GOMAXPROCS threads, so they should gain as
+		// much as locked threads: say so rather than claim it.
+		fmt.Fprintf(&b, "Goroutines gained less from the CPUs than locked threads did (%s against %s): Go runs goroutines in parallel on GOMAXPROCS threads, so such a gap points at other work on the machine during the goroutine runs; re-run before drawing a conclusion.", times(bestG), times(bestT))
+	case bestG >= ParallelSpeedup && ioOK:
+		b.WriteString("In Go the choice is not threads or tasks: goroutines do both.")
+	}
+	v.Text = strings.TrimSpace(b.String())
 	return v, nil
 }
 
