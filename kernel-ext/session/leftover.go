@@ -54,3 +54,25 @@ func goroutineID() uint64 {
 	id, _ := strconv.ParseUint(string(fields[1]), 10, 64)
 	return id
 }
+
+// evalCreator starts the last line of the stack dump of a goroutine that
+// yaegi's EvalWithContext started.
+var evalCreator = []byte("\ncreated by github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext in goroutine ")
+
+// createdByEval reports whether the calling goroutine is one that yaegi's
+// EvalWithContext started to run a program.
+func createdByEval() bool {
+	buf := make([]byte, 1<<14)
+	for {
+		n := runtime.Stack(buf, false)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	// The creator is the last line but its "\tfile:line" one; only the
+	// last "created by" counts.
+	i := bytes.LastIndex(buf, []byte("\ncreated by "))
+	return i >= 0 && bytes.HasPrefix(buf[i:], evalCreator)
+}

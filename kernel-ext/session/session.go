@@ -80,6 +80,11 @@ type Session struct {
 	main   string // hidden name of the latest func main
 	// runID is the interpreter's run id (see revive.go), nil if unknown.
 	runID *uint64
+	// leftovers records that an interrupt left an evaluation goroutine
+	// running (waitLeftover gave up): from then on the cell's goroutine is
+	// told apart from others by its id (see startSignal).
+	leftovers bool
+	closed    bool // Close has run: liveSessions no longer counts s
 
 	// idx guards what completion and inspection read, so that they answer
 	// while a cell runs.
@@ -109,11 +114,16 @@ type goexitPanic struct{}
 // cell's statements it ends the cell with an error; elsewhere it is
 // runtime.Goexit.
 func (s *Session) goexit() {
-	if id := s.start.goroutine(); id != 0 && id == goroutineID() {
+	if s.start.onCellGoroutine() {
 		panic(goexitPanic{})
 	}
 	runtime.Goexit()
 }
+
+// liveSessions counts the sessions of the process not yet closed: with
+// more than one, a goroutine started by an evaluation may be another
+// session's, and startSignal identifies the cell's goroutine by its id.
+var liveSessions atomic.Int64
 
 // unrestrictedSymbols picks from yaegi's unrestricted tables what a
 // notebook on concurrency needs and the worker survives: os/exec (running
@@ -226,6 +236,7 @@ func New(opts Options) (*Session, error) {
 	}
 	s.decls["ctx"] = cell.Decl{Name: "ctx", Kind: "var", Source: "var ctx context.Context",
 		Doc: "ctx is cancelled when the running cell is interrupted: pass it to native helpers.\n"}
+	liveSessions.Add(1)
 	return s, nil
 }
 
@@ -329,7 +340,7 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 	if ctx.Err() != nil {
 		return errResult("Interrupted", "the cell was interrupted before it ran; definitions made before stay defined"), true
 	}
-	started := s.start.arm(chunk == c.Stmts || chunk == c.Capture)
+	started := s.start.arm(chunk == c.Stmts || chunk == c.Capture, s.leftovers || liveSessions.Load() > 1)
 	finished := make(chan struct{})
 	runCtx, cancelRun := context.WithCancel(context.Background())
 	defer cancelRun()
@@ -352,6 +363,7 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 	}
 	if runCtx.Err() != nil && errors.Is(err, runCtx.Err()) {
 		if !waitLeftover(goroutineID(), leftoverLimit) {
+			s.leftovers = true
 			return errResult("Interrupted", "the cell was interrupted, but a native call it made has not returned yet: "+
 				"it goes on in the background; definitions made before stay defined"+staleClosures), true
 		}
@@ -388,20 +400,34 @@ const staleClosures = " (but function values made before the interrupt, such as 
 	"no longer run: run the cells that make them again)"
 
 // startSignal tells an interrupt that the running statements have started,
-// and remembers the goroutine running them.
+// and tells the goroutine running them (the one yaegi's EvalWithContext
+// started for the run) from others, for runtime.Goexit.
+//
+// Asking the runtime for the goroutine's id (runtime.Stack) in fire, deep
+// in the interpreter's frames, costs a tenth of a trivial cell, and only a
+// call of runtime.Goexit needs the answer. So fire records only that the
+// statements started, and onCellGoroutine, when Goexit is called, looks at
+// who created the calling goroutine: while no goroutine of an earlier
+// evaluation can still run (no leftovers) and no other session exists, the
+// only goroutine created by EvalWithContext that can run interpreted code
+// of this session is the running cell's. Otherwise (precise) fire records
+// the id, as it must tell that goroutine from the others.
 type startSignal struct {
-	mu  sync.Mutex
-	ch  chan struct{}
-	gid uint64 // goroutine of the running statements; 0 before they start
+	mu      sync.Mutex
+	ch      chan struct{}
+	fired   bool   // the running statements have started
+	precise bool   // fire records gid
+	gid     uint64 // goroutine of the running statements when precise; 0 before they start
 }
 
 // arm prepares the signal for a run; when willFire is false the run never
-// fires it and the returned channel is closed already.
-func (g *startSignal) arm(willFire bool) <-chan struct{} {
+// fires it and the returned channel is closed already. precise says
+// whether fire records the goroutine's id.
+func (g *startSignal) arm(willFire, precise bool) <-chan struct{} {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.ch = make(chan struct{})
-	g.gid = 0
+	g.fired, g.precise, g.gid = false, precise, 0
 	if !willFire {
 		close(g.ch)
 	}
@@ -411,10 +437,16 @@ func (g *startSignal) arm(willFire bool) <-chan struct{} {
 // fire is called by the cell's prologue, on the goroutine running the
 // cell's statements.
 func (g *startSignal) fire() {
-	id := goroutineID()
+	g.mu.Lock()
+	precise := g.precise
+	g.mu.Unlock()
+	var id uint64
+	if precise {
+		id = goroutineID()
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.gid = id
+	g.fired, g.gid = true, id
 	select {
 	case <-g.ch:
 	default:
@@ -422,12 +454,19 @@ func (g *startSignal) fire() {
 	}
 }
 
-// goroutine returns the goroutine running the cell's statements, 0 when
-// none has started.
-func (g *startSignal) goroutine() uint64 {
+// onCellGoroutine reports whether the caller is the goroutine running the
+// cell's statements (false when none has started).
+func (g *startSignal) onCellGoroutine() bool {
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.gid
+	fired, precise, gid := g.fired, g.precise, g.gid
+	g.mu.Unlock()
+	switch {
+	case !fired:
+		return false
+	case precise:
+		return gid != 0 && gid == goroutineID()
+	}
+	return createdByEval()
 }
 
 // compile compiles src, turning a panic of yaegi's compiler into an error.
@@ -568,6 +607,10 @@ func (s *Session) packageName(path string) string { return s.pkgNames[path] }
 func (s *Session) Close() error {
 	s.exec.Lock()
 	defer s.exec.Unlock()
+	if !s.closed {
+		s.closed = true
+		liveSessions.Add(-1)
+	}
 	s.ctx.close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -518,10 +518,12 @@ func TestCloseStopsGoroutines(t *testing.T) {
 func TestOnStartRunsOnTheCellsGoroutine(t *testing.T) {
 	var mu sync.Mutex
 	var started []uint64
+	var byEval []bool
 	s, err := New(Options{Stdout: io.Discard, Stderr: io.Discard, OnStart: func() {
 		mu.Lock()
 		defer mu.Unlock()
 		started = append(started, goroutineID())
+		byEval = append(byEval, createdByEval())
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -538,7 +540,34 @@ func TestOnStartRunsOnTheCellsGoroutine(t *testing.T) {
 	if len(started) != 3 {
 		t.Fatalf("OnStart called %d times, want 3", len(started))
 	}
-	if started[2] != s.start.goroutine() || started[2] == goroutineID() {
-		t.Errorf("OnStart ran on goroutine %d, want the cell's %d", started[2], s.start.goroutine())
+	// The cell's statements run on the goroutine EvalWithContext starts.
+	if started[2] == goroutineID() || !byEval[2] {
+		t.Errorf("OnStart ran on goroutine %d (created by EvalWithContext: %v), want the cell's", started[2], byEval[2])
+	}
+}
+
+// TestGoexitBothWays runs runtime.Goexit with the cell's goroutine told
+// apart by its creator (one session) and by its id (another session alive,
+// or a leftover of an interrupt), and from a declaration, which has no
+// cell goroutine.
+func TestGoexitBothWays(t *testing.T) {
+	steps := []step{
+		{code: "import \"runtime\"\nruntime.Goexit()", errName: "Goexit", errText: "runtime.Goexit"},
+		{code: "func g() { runtime.Goexit() }\ng()", errName: "Goexit", errText: "runtime.Goexit"},
+		{code: "done := make(chan int)\ngo func() { defer close(done); g() }()\n<-done\n5", value: "5"},
+		{code: "done2 := make(chan int)\ngo func() { go func() { defer close(done2); g() }() }()\n<-done2\n6", value: "6"},
+	}
+	for _, mode := range []string{"creator", "id", "leftovers"} {
+		t.Run(mode, func(t *testing.T) {
+			s, _, _ := newSession(t)
+			switch mode {
+			case "id":
+				other, _, _ := newSession(t)
+				_ = other
+			case "leftovers":
+				s.leftovers = true
+			}
+			runSteps(t, s, steps)
+		})
 	}
 }
