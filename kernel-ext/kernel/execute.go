@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/goconc/goconc/kernel-ext/jupyter"
@@ -18,9 +19,15 @@ type executeRequest struct {
 	StopOnError     *bool          `json:"stop_on_error"`
 }
 
-// errAbortQueue tells the shell loop that a cell failed with stop_on_error
-// set, so the execute requests already waiting must be aborted.
-var errAbortQueue = errors.New("cell failed with stop_on_error set")
+// abortQueue tells the shell loop that a cell failed with stop_on_error
+// set, so the n requests that were waiting when it failed must be aborted.
+// n is counted before the error reply goes out: a request the client sends
+// after seeing that reply is a new decision and must run.
+type abortQueue struct{ n int }
+
+func (a abortQueue) Error() string {
+	return fmt.Sprintf("cell failed with stop_on_error set: %d queued requests to abort", a.n)
+}
 
 func (k *Kernel) execute(ctx context.Context, ch jupyter.Channel, msg *jupyter.Message) error {
 	req := executeRequest{}
@@ -61,11 +68,15 @@ func (k *Kernel) execute(ctx context.Context, ch jupyter.Channel, msg *jupyter.M
 		reply := errorContent(res.Err.Name, res.Err.Value, tb)
 		reply["status"] = "error"
 		reply["execution_count"] = count
+		queued := 0
+		if ch == jupyter.ShellChannel {
+			queued = len(k.t.Shell())
+		}
 		if err := k.t.ReplyWithMetadata(ch, msg, "execute_reply", reply, map[string]any{"status": "error"}); err != nil {
 			return err
 		}
-		if stopOnError && !req.Silent {
-			return errAbortQueue
+		if stopOnError && !req.Silent && queued > 0 {
+			return abortQueue{n: queued}
 		}
 		return nil
 	}
@@ -93,8 +104,8 @@ func (k *Kernel) execute(ctx context.Context, ch jupyter.Channel, msg *jupyter.M
 // All stops at the first error; other requests are served as usual.
 // Only the requests queued when the cell failed are concerned: what the
 // front end sends after seeing the error runs.
-func (k *Kernel) abortQueued(ctx context.Context, in <-chan *jupyter.Message, ch jupyter.Channel) {
-	for range len(in) {
+func (k *Kernel) abortQueued(ctx context.Context, in <-chan *jupyter.Message, ch jupyter.Channel, n int) {
+	for range n {
 		select {
 		case msg, ok := <-in:
 			if !ok {

@@ -129,8 +129,8 @@ func (k *Kernel) loop(ctx context.Context, in <-chan *jupyter.Message, ch jupyte
 			if !ok {
 				return
 			}
-			if k.handle(ctx, ch, msg) {
-				k.abortQueued(ctx, in, ch)
+			if n := k.handle(ctx, ch, msg); n > 0 {
+				k.abortQueued(ctx, in, ch, n)
 			}
 		}
 	}
@@ -138,23 +138,25 @@ func (k *Kernel) loop(ctx context.Context, in <-chan *jupyter.Message, ch jupyte
 
 // handle brackets every request with status busy and idle on IOPub, as
 // ipykernel does, so front ends can tell when the kernel has finished with it.
-// It reports whether the queued execute requests must be aborted.
-func (k *Kernel) handle(ctx context.Context, ch jupyter.Channel, msg *jupyter.Message) (abort bool) {
+// It returns how many queued requests must be aborted (a failed cell with
+// stop_on_error).
+func (k *Kernel) handle(ctx context.Context, ch jupyter.Channel, msg *jupyter.Message) (abort int) {
 	h, ok := k.handlers[msg.Header.MsgType]
 	if !ok {
 		k.log.Warn("unknown message type", "type", msg.Header.MsgType, "channel", ch)
-		return false
+		return 0
 	}
 	k.publishStatus(msg, "busy")
 	defer k.publishStatus(msg, "idle")
 	err := h(ctx, ch, msg)
-	if errors.Is(err, errAbortQueue) {
-		return true
+	var aq abortQueue
+	if errors.As(err, &aq) {
+		return aq.n
 	}
 	if err != nil {
 		k.log.Error("handling request", "type", msg.Header.MsgType, "err", err)
 	}
-	return false
+	return 0
 }
 
 type handler func(ctx context.Context, ch jupyter.Channel, msg *jupyter.Message) error

@@ -299,6 +299,16 @@ func TestStopOnErrorAbortsQueuedExecutes(t *testing.T) {
 	if !reflect.DeepEqual(statuses, want) {
 		t.Errorf("replies %q, want %q", statuses, want)
 	}
+	// A cell sent after the failing cell's reply arrived is the user's new
+	// decision: it runs.
+	tr.shell <- request("execute_request", map[string]any{"code": "fail"})
+	if r := waitReply(t, tr); r.content["status"] != "error" {
+		t.Fatalf("failing cell: %v", r.content)
+	}
+	tr.shell <- request("execute_request", map[string]any{"code": "print"})
+	if r := waitReply(t, tr); r.content["status"] != "ok" {
+		t.Errorf("cell sent after the error reply: %v, want it run", r.content)
+	}
 	// With stop_on_error false the next cell runs after a failure.
 	tr.shell <- request("execute_request", map[string]any{"code": "fail", "stop_on_error": false})
 	tr.shell <- request("execute_request", map[string]any{"code": "print"})
