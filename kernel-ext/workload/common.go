@@ -49,3 +49,42 @@ func wrapCtx(ctx context.Context, what string) error {
 	}
 	return nil
 }
+
+// sweepKinds runs measure cfg.Reps times for each goroutine size, then for
+// each thread size, after warmup runs at the first goroutine size, and
+// returns one Series per (kind, size) of sample(point) in unit, with every
+// point. On an error it returns what was measured so far: a partial series
+// is finished and kept.
+func sweepKinds[P any](ctx context.Context, goroutines, threads []int, warmup, reps int, unit string, p *progress,
+	measure func(ctx context.Context, kind string, n int) (P, error), sample func(P) float64) ([]Series, []P, error) {
+	var series []Series
+	var points []P
+	for range warmup {
+		if _, err := measure(ctx, "goroutine", goroutines[0]); err != nil {
+			return series, points, err
+		}
+		p.step()
+	}
+	for _, kind := range []string{"goroutine", "thread"} {
+		sizes := goroutines
+		if kind == "thread" {
+			sizes = threads
+		}
+		for _, n := range sizes {
+			s := newSeries(fmt.Sprintf("%s, N=%d", kind, n), kind, unit, n)
+			for range reps {
+				pt, err := measure(ctx, kind, n)
+				if err != nil {
+					s.finish()
+					return append(series, s), points, err
+				}
+				points = append(points, pt)
+				s.Samples = append(s.Samples, sample(pt))
+				p.step()
+			}
+			s.finish()
+			series = append(series, s)
+		}
+	}
+	return series, points, nil
+}

@@ -93,35 +93,9 @@ func RunMemory(ctx context.Context, cfg MemoryConfig) (r MemoryResult, err error
 	}
 	p := progress{fn: cfg.Progress, total: cfg.Warmup + cfg.Reps*(len(cfg.Goroutines)+len(cfg.Threads))}
 	defer func() { r.fit() }()
-	for range cfg.Warmup {
-		if _, err := measureMemory(ctx, "goroutine", cfg.Goroutines[0]); err != nil {
-			return r, err
-		}
-		p.step()
-	}
-	for _, kind := range []string{"goroutine", "thread"} {
-		sizes := cfg.Goroutines
-		if kind == "thread" {
-			sizes = cfg.Threads
-		}
-		for _, n := range sizes {
-			s := newSeries(fmt.Sprintf("%s, N=%d", kind, n), kind, "B/unit", n)
-			for range cfg.Reps {
-				pt, err := measureMemory(ctx, kind, n)
-				if err != nil {
-					s.finish()
-					r.Series = append(r.Series, s)
-					return r, err
-				}
-				r.Points = append(r.Points, pt)
-				s.Samples = append(s.Samples, pt.RSSPerUnit)
-				p.step()
-			}
-			s.finish()
-			r.Series = append(r.Series, s)
-		}
-	}
-	return r, nil
+	r.Series, r.Points, err = sweepKinds(ctx, cfg.Goroutines, cfg.Threads, cfg.Warmup, cfg.Reps, "B/unit", &p, measureMemory,
+		func(pt MemoryPoint) float64 { return pt.RSSPerUnit })
+	return r, err
 }
 
 func (r *MemoryResult) fit() {

@@ -2,7 +2,6 @@ package workload
 
 import (
 	"context"
-	"fmt"
 )
 
 // ScaleConfig configures RunScale. Zero fields take the defaults shown.
@@ -82,35 +81,10 @@ func RunScale(ctx context.Context, cfg ScaleConfig) (ScaleResult, error) {
 		return r, err
 	}
 	p := progress{fn: cfg.Progress, total: cfg.Warmup + cfg.Reps*(len(cfg.Goroutines)+len(cfg.Threads))}
-	for range cfg.Warmup {
-		if _, err := scaleOnce(ctx, "goroutine", cfg.Goroutines[0]); err != nil {
-			return r, err
-		}
-		p.step()
-	}
-	for _, kind := range []string{"goroutine", "thread"} {
-		sizes := cfg.Goroutines
-		if kind == "thread" {
-			sizes = cfg.Threads
-		}
-		for _, n := range sizes {
-			s := newSeries(fmt.Sprintf("%s, N=%d", kind, n), kind, "ns/unit", n)
-			for range cfg.Reps {
-				pt, err := scaleOnce(ctx, kind, n)
-				if err != nil {
-					s.finish()
-					r.Series = append(r.Series, s)
-					return r, err
-				}
-				r.Points = append(r.Points, pt)
-				s.Samples = append(s.Samples, pt.PerUnitNs)
-				p.step()
-			}
-			s.finish()
-			r.Series = append(r.Series, s)
-		}
-	}
-	return r, nil
+	var err error
+	r.Series, r.Points, err = sweepKinds(ctx, cfg.Goroutines, cfg.Threads, cfg.Warmup, cfg.Reps, "ns/unit", &p, scaleOnce,
+		func(pt ScalePoint) float64 { return pt.PerUnitNs })
+	return r, err
 }
 
 func scaleOnce(ctx context.Context, kind string, n int) (ScalePoint, error) {
