@@ -19,6 +19,13 @@ import (
 // number of samples (a million round trips would give megabytes).
 const maxECDFPoints = 1000
 
+// crowdedLegend is the fraction of all points a legend may hide in its
+// best corner before it gets a band of its own above the curves.
+const crowdedLegend = 0.01
+
+// fractionTicks label the axis of an ECDF figure.
+var fractionTicks = []plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25}, {Value: 0.5, Label: "0.5"}, {Value: 0.75}, {Value: 1, Label: "1"}}
+
 // Distribution draws the empirical cumulative distribution of each named
 // set of samples, such as the round-trip latencies of goroutine and
 // thread ping-pong: for each value x, the fraction of samples ≤ x. Unlike
@@ -102,6 +109,18 @@ func placeLegend(p *plot.Plot, entries []string, sets [][]float64, lo, hi float6
 		if fewest < 0 || hidden < fewest {
 			best, fewest = c, hidden
 		}
+	}
+	total := 0
+	for _, set := range sets {
+		total += len(set)
+	}
+	if float64(fewest) > crowdedLegend*float64(total) {
+		// Every corner would hide curves: a legend of many sets fills
+		// half the height. Give it a band of its own above fraction 1,
+		// keeping the ticks on the fractions that exist.
+		p.Y.Max = 1 / (1 - fh)
+		p.Y.Tick.Marker = plot.ConstantTicks(fractionTicks)
+		best = corner{top: true, left: true}
 	}
 	p.Legend.Top, p.Legend.Left = best.top, best.left
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), vg.Points(6)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"html"
 	"image/png"
 	"io"
@@ -446,5 +447,40 @@ func TestDistributionLegendCorner(t *testing.T) {
 		if p.Legend.Top != tc.top || p.Legend.Left != tc.left {
 			t.Errorf("%s: legend top=%v left=%v, want top=%v left=%v", tc.name, p.Legend.Top, p.Legend.Left, tc.top, tc.left)
 		}
+	}
+}
+
+// A legend too big for any corner gets a band above the curves.
+func TestDistributionCrowdedLegend(t *testing.T) {
+	samples := map[string][]float64{}
+	for k := range 8 {
+		var s []float64
+		for i := range 100 {
+			s = append(s, math.Pow(10, float64(k)/3+2*float64(i)/99))
+		}
+		samples[fmt.Sprintf("a rather long name for set number %d", k)] = s
+	}
+	p, err := Distribution("t", "µs", samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Max <= 1 || !p.Legend.Top {
+		t.Fatalf("crowded legend: y max %v, legend top %v; want a band above 1 at the top", p.Y.Max, p.Legend.Top)
+	}
+	for _, tick := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+		if tick.Value > 1 {
+			t.Errorf("tick at %v: fractions end at 1", tick.Value)
+		}
+	}
+	if _, err := PNG(p, DefaultWidth, DefaultHeight); err != nil {
+		t.Fatal(err)
+	}
+	// One set leaves a corner free: no band.
+	p, err = Distribution("t", "µs", map[string][]float64{"a": samples["a rather long name for set number 0"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Y.Max != 1 {
+		t.Errorf("one set: y max %v, want 1", p.Y.Max)
 	}
 }
