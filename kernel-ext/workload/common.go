@@ -41,6 +41,22 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
+// NoWarmup, as a config's Warmup, asks for no warm-up at all (zero asks
+// for the default), for measuring a cold start.
+const NoWarmup = -1
+
+// warmupOrDefault returns the warm-up runs a config asks for: def when
+// zero, none when negative.
+func warmupOrDefault(v, def int) int {
+	switch {
+	case v < 0:
+		return 0
+	case v == 0:
+		return def
+	}
+	return v
+}
+
 // wrapCtx annotates a context error with where it stopped, keeping errors.Is
 // working for context.Canceled and context.DeadlineExceeded.
 func wrapCtx(ctx context.Context, what string) error {

@@ -21,7 +21,8 @@ type CPUConfig struct {
 	// GOMAXPROCS values swept (default 1 … NumCPU); the process-wide
 	// setting is restored afterwards.
 	GOMAXPROCS []int `json:"gomaxprocs"`
-	// Reps and Warmup per variant (defaults 5 and 1).
+	// Reps and Warmup per variant (defaults 5 and 1; a Warmup of NoWarmup
+	// runs none).
 	Reps   int `json:"reps"`
 	Warmup int `json:"warmup"`
 	// Progress, if not nil, is called after every repetition.
@@ -48,7 +49,7 @@ func (c CPUConfig) withDefaults() CPUConfig {
 		}
 	}
 	c.Reps = orDefault(c.Reps, 5)
-	c.Warmup = orDefault(c.Warmup, 1)
+	c.Warmup = warmupOrDefault(c.Warmup, 1)
 	return c
 }
 

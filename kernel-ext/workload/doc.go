@@ -10,8 +10,9 @@
 //
 // Every experiment is a function Run<Name>(ctx, cfg) (<Name>Result, error):
 //
-//   - cfg is a Config struct whose zero fields take documented defaults; each
-//     Config type has a Quick method that returns a small preset for CI.
+//   - cfg is a Config struct whose zero fields take documented defaults
+//     (a Warmup of NoWarmup asks for none); each Config type has a Quick
+//     method that returns a small preset for CI.
 //   - ctx cancels the run; loops check it at least every ~100 ms and the
 //     function then returns the partial result with ctx.Err().
 //   - cfg.Progress, when not nil, is called as Progress(done, total) from a

@@ -23,7 +23,8 @@ type IOConfig struct {
 	Latency time.Duration `json:"latency"`
 	// Modes to run: "timer", "tcp" (default both).
 	Modes []string `json:"modes"`
-	// Reps and Warmup per variant (defaults 3 and 1).
+	// Reps and Warmup per variant (defaults 3 and 1; a Warmup of NoWarmup
+	// runs none).
 	Reps   int `json:"reps"`
 	Warmup int `json:"warmup"`
 	// Progress, if not nil, is called after every repetition.
@@ -42,7 +43,7 @@ func (c IOConfig) withDefaults() IOConfig {
 		c.Modes = []string{"timer", "tcp"}
 	}
 	c.Reps = orDefault(c.Reps, 3)
-	c.Warmup = orDefault(c.Warmup, 1)
+	c.Warmup = warmupOrDefault(c.Warmup, 1)
 	return c
 }
 

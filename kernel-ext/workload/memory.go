@@ -17,7 +17,7 @@ type MemoryConfig struct {
 	// above 1000); each must be within ThreadBound.
 	Threads []int `json:"threads"`
 	// Reps per size (default 3); Warmup runs the smallest goroutine size
-	// this many times first, discarded (default 1).
+	// this many times first, discarded (default 1; NoWarmup for none).
 	Reps   int `json:"reps"`
 	Warmup int `json:"warmup"`
 	// Progress, if not nil, is called after every measurement.
@@ -37,7 +37,7 @@ func (c MemoryConfig) withDefaults() MemoryConfig {
 		c.Threads = defaultThreadSizes()
 	}
 	c.Reps = orDefault(c.Reps, 3)
-	c.Warmup = orDefault(c.Warmup, 1)
+	c.Warmup = warmupOrDefault(c.Warmup, 1)
 	return c
 }
 

@@ -13,7 +13,7 @@ type ScaleConfig struct {
 	// the safe bound rounded down to a multiple of 1000 when above 1000).
 	Threads []int `json:"threads"`
 	// Reps per level (default 3) and Warmup runs of the smallest
-	// goroutine level, discarded (default 1).
+	// goroutine level, discarded (default 1; NoWarmup for none).
 	Reps   int `json:"reps"`
 	Warmup int `json:"warmup"`
 	// Progress, if not nil, is called after every measurement.
@@ -33,7 +33,7 @@ func (c ScaleConfig) withDefaults() ScaleConfig {
 		c.Threads = defaultThreadSizes()
 	}
 	c.Reps = orDefault(c.Reps, 3)
-	c.Warmup = orDefault(c.Warmup, 1)
+	c.Warmup = warmupOrDefault(c.Warmup, 1)
 	return c
 }
 

@@ -18,7 +18,7 @@ type SpawnConfig struct {
 	Threads int `json:"threads"`
 	// Reps is the number of timed batches per variant (default 20).
 	Reps int `json:"reps"`
-	// Warmup batches per variant, run first and discarded (default 2).
+	// Warmup batches per variant, run first and discarded (default 2; NoWarmup for none).
 	Warmup int `json:"warmup"`
 	// Progress, if not nil, is called after every batch.
 	Progress Progress `json:"-"`
@@ -33,7 +33,7 @@ func (c SpawnConfig) withDefaults() SpawnConfig {
 	c.Goroutines = orDefault(c.Goroutines, 10000)
 	c.Threads = orDefault(c.Threads, 1000)
 	c.Reps = orDefault(c.Reps, 20)
-	c.Warmup = orDefault(c.Warmup, 2)
+	c.Warmup = warmupOrDefault(c.Warmup, 2)
 	return c
 }
 

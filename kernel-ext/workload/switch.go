@@ -19,7 +19,8 @@ type SwitchConfig struct {
 	// (default 100): one clock read per 200 switches keeps the clock's
 	// cost out while still giving a distribution.
 	Block int `json:"block"`
-	// Reps and Warmup count repetitions of each variant (defaults 6, 1).
+	// Reps and Warmup count repetitions of each variant (defaults 6, 1; a
+	// Warmup of NoWarmup runs none).
 	// Every repetition adds its blocks (or iterations) as samples, so each
 	// series has at least Reps samples: 6 is the fewest whose median has a
 	// distribution-free 95 % interval (Summary.CILevel reports the level).
@@ -59,7 +60,7 @@ func (c SwitchConfig) withDefaults() SwitchConfig {
 	c.RoundTrips = orDefault(c.RoundTrips, 5000)
 	c.Block = min(orDefault(c.Block, 100), c.RoundTrips)
 	c.Reps = orDefault(c.Reps, 6)
-	c.Warmup = orDefault(c.Warmup, 1)
+	c.Warmup = warmupOrDefault(c.Warmup, 1)
 	if len(c.GOMAXPROCS) == 0 {
 		c.GOMAXPROCS = []int{1, 2}
 	}

@@ -581,3 +581,34 @@ func TestMixed(t *testing.T) {
 		t.Error("negative jobs: no error")
 	}
 }
+
+// Zero asks for a config's default warm-up; NoWarmup for none, which the
+// result then reports.
+func TestWarmupChoice(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		warmup int
+		want   int
+	}{
+		{"zero takes the default", 0, 2},
+		{"NoWarmup runs none", NoWarmup, 0},
+		{"any negative runs none", -5, 0},
+		{"a count is kept", 3, 3},
+	} {
+		if got := (SpawnConfig{Warmup: tc.warmup}).withDefaults().Warmup; got != tc.want {
+			t.Errorf("%s: Warmup %d became %d, want %d", tc.name, tc.warmup, got, tc.want)
+		}
+	}
+	cfg := SpawnConfig{}.Quick()
+	cfg.Warmup = NoWarmup
+	r, err := RunSpawn(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Warmup != 0 {
+		t.Errorf("result reports %d warm-up batches, want 0", r.Warmup)
+	}
+	for _, s := range r.Series {
+		checkSeries(t, s, cfg.Reps)
+	}
+}
