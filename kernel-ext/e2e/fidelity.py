@@ -10,8 +10,8 @@ Measures each headline quantity three ways in one run on one machine:
           -benchtime equal to the helper's batch size, so that every way
           times batches of the same size).
 
-The three ways alternate for --rounds rounds (default 3: go test runs once
-per round, -count 3 in all), so that a change of the machine's load during
+The three ways alternate for --rounds rounds (default 5: go test runs once
+per round, -count 5 in all), so that a change of the machine's load during
 the run touches all three alike; each way's figure is the median over the
 rounds.
 
@@ -21,8 +21,12 @@ default spawn runs its defaults (seconds) and switch its Quick preset: its
 defaults take minutes, most of them in the rings and brigades, which are not
 compared here. --quick runs both Quick presets, --full both defaults.
 
-The table gives each quantity's three medians and the ratios cell/bench and
-gotest/bench: the goal is 1.00 +/- 0.10.
+The table gives each quantity's three medians with the spread of their
+rounds, and the ratios cell/bench and gotest/mean (go test's ns/op is a
+mean, elapsed / b.N, so it is set against the mean of bench's samples, which
+on a skewed distribution lies far above their median): the goal is 1.00 +/- 0.10.
+A ratio outside the goal is marked '!' when the rounds agree that the two
+ways differ and '?' when their spread is too wide to tell (see ratio).
 
 Then it measures what calling a native helper from a cell costs: a loop of N
 calls of a trivial exported function (plots.PixelSize: arithmetic, two ints
@@ -121,10 +125,20 @@ def run_cell(kc, code, timeout):
 
 
 def series_medians(path):
-    """Maps series label to median from a results.Store JSON record."""
+    """Maps series label to its median, and label + MEAN to its mean, from a
+    results.Store JSON record."""
     with open(path) as f:
         rec = json.load(f)
-    return {s["label"]: s["summary"]["median"] for s in rec["result"]["series"] if s["summary"]["n"] > 0}, rec["result"]["env"]
+    got = {}
+    for s in rec["result"]["series"]:
+        if s["summary"]["n"] > 0:
+            got[s["label"]] = s["summary"]["median"]
+            got[s["label"] + MEAN] = s["summary"]["mean"]
+    return got, rec["result"]["env"]
+
+
+# The key suffix under which series_medians keeps a series' mean.
+MEAN = " (mean)"
 
 
 def way_cell(kc, experiments, quick, outdir):
@@ -268,10 +282,32 @@ def fmt_ns(v):
 
 
 def ratio(a, b):
-    if a is None or b is None or b == 0:
+    """The ratio of two ways' figures for one quantity, and its mark.
+
+    a and b are the per-round figures of the two ways. The ratio is that of
+    their medians; the mark compares it with the goal, 1.00 +/- 0.10, and
+    with this run's own noise, the range of ratios the rounds allow (the
+    smallest a over the largest b to the largest a over the smallest b):
+    "" when the goal is met, "?" when it is missed but the rounds spread so
+    widely that they do not tell the two ways apart, "!" when every round
+    says the ways differ."""
+    a = [x for x in a if x is not None]
+    b = [x for x in b if x]
+    if not a or not b:
         return "-", ""
-    r = a / b
-    return "%.2f" % r, "" if abs(r - 1) <= 0.10 else " !"
+    r = statistics.median(a) / statistics.median(b)
+    if abs(r - 1) <= 0.10:
+        return "%.2f" % r, ""
+    lo, hi = min(a) / max(b), max(a) / min(b)
+    return "%.2f" % r, " ?" if lo <= 1 <= hi else " !"
+
+
+def spread(xs):
+    """The range of the rounds' figures as a fraction of their median."""
+    xs = [x for x in xs if x is not None]
+    if len(xs) < 2:
+        return "-"
+    return "%.0f%%" % (100 * (max(xs) - min(xs)) / statistics.median(xs))
 
 
 def main():
@@ -280,7 +316,7 @@ def main():
     preset.add_argument("--quick", action="store_true", help="every helper's Quick preset (a smoke run, noisy figures)")
     preset.add_argument("--full", action="store_true", help="every helper's defaults (switch takes minutes)")
     ap.add_argument("--calls", type=int, default=1000000, help="helper calls per timed loop")
-    ap.add_argument("--rounds", type=int, default=3,
+    ap.add_argument("--rounds", type=int, default=5,
                     help="rounds of the three ways, alternated (go test runs -count 1 per round)")
     ap.add_argument("--keep", help="keep the JSON results in this directory")
     a = ap.parse_args()
@@ -297,7 +333,7 @@ def main():
     # The ways alternate, round after round, so that a change in the
     # machine's load during the run touches all three alike.
     testbin = build_gotest(tmp)
-    rounds = {"cell": [], "bench": [], "gotest": []}
+    rounds = {"cell": [], "bench": [], "bench mean": [], "gotest": []}
     km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
     try:
         for r in range(a.rounds):
@@ -307,6 +343,7 @@ def main():
             # Results are keyed by quantity name from here on.
             rounds["cell"].append({q[0]: cell.get((q[1], q[2])) for q in QUANTITIES})
             rounds["bench"].append({q[0]: bench.get((q[1], q[2])) for q in QUANTITIES})
+            rounds["bench mean"].append({q[0]: bench.get((q[1], q[2] + MEAN)) for q in QUANTITIES})
             rounds["gotest"].append(way_gotest(testbin, quick, 1))
             print("round %d: %.0f s (GOMAXPROCS: worker %d, goconc bench %d), load average %.2f"
                   % (r + 1, time.monotonic() - t0, cell_env["gomaxprocs"], bench_env["gomaxprocs"], os.getloadavg()[0]))
@@ -316,21 +353,28 @@ def main():
         kc.stop_channels()
         km.shutdown_kernel(now=True)
 
+    def per_round(way, name):
+        return [r.get(name) for r in rounds[way]]
+
     def med(way, name):
-        xs = [r[name] for r in rounds[way] if r.get(name) is not None]
+        xs = [x for x in per_round(way, name) if x is not None]
         return statistics.median(xs) if xs else None
 
     print()
-    print("median over %d rounds of each way's median per operation:" % a.rounds)
-    print("%-36s %11s %11s %11s  %10s %12s" % ("", "cell", "bench", "go test", "cell/bench", "gotest/bench"))
+    print("median over %d rounds of each way's median per operation, and the rounds' spread "
+          "(range / median):" % a.rounds)
+    print("%-36s %17s %17s %17s  %10s %12s" % ("", "cell", "bench", "go test", "cell/bench", "gotest/mean"))
     for q in QUANTITIES:
         name = q[0]
-        c, b, g = med("cell", name), med("bench", name), med("gotest", name)
-        rc, fc = ratio(c, b)
-        rg, fg = ratio(g, b)
-        print("%-36s %11s %11s %11s  %10s %12s" % (name, fmt_ns(c), fmt_ns(b), fmt_ns(g), rc + fc, rg + fg))
-    print("'!' marks a ratio outside 1.00 +/- 0.10. Spawn: time per goroutine or thread; "
-          "ping-pong: per one-way hand-off.")
+        cols = ["%10s %6s" % (fmt_ns(med(w, name)), spread(per_round(w, name))) for w in ("cell", "bench", "gotest")]
+        rc, fc = ratio(per_round("cell", name), per_round("bench", name))
+        rg, fg = ratio(per_round("gotest", name), per_round("bench mean", name))
+        print("%-36s %17s %17s %17s  %10s %12s" % (name, cols[0], cols[1], cols[2], rc + fc, rg + fg))
+    print("Goal: each ratio 1.00 +/- 0.10. '!' marks a ratio outside it in every round's pairing; "
+          "'?' one outside it that this run's spread cannot tell from noise (more --rounds, a quieter "
+          "machine or --full may). go test reports a mean (elapsed / b.N), so gotest/mean compares it "
+          "with the mean of bench's samples: on a skewed distribution, such as thread ping-pong's, the "
+          "mean lies far above the median. Spawn: time per goroutine or thread; ping-pong: per one-way hand-off.")
 
     (cell_empty, cell_call), (comp_empty, comp_call) = loops
     print()
