@@ -201,19 +201,18 @@ const guardInterval = 100 * time.Millisecond
 // guardMemory stops the running cell, as an interrupt does, when the
 // worker's memory passes limit, telling the cell why. A cell that started
 // above the limit (goroutines of a stopped cell still exiting, say) is
-// stopped only if memory grows past where it started. It runs until stop
-// is closed. Before acting it collects garbage and returns free memory to
+// stopped only if memory grows past where it started. It runs until tick
+// is stopped. Before acting it collects garbage and returns free memory to
 // the OS (at most once a second), so that garbage alone never stops a cell.
-func (s *server) guardMemory(limit int64, source string, stop <-chan struct{}) {
+//
+// It ticks with an fdTicker, not a time.Ticker, so that a cell's
+// measurements do not pay for the guard.
+func (s *server) guardMemory(limit int64, source string, tick *fdTicker) {
 	samples := memorySamples()
-	tick := time.NewTicker(guardInterval)
-	defer tick.Stop()
 	var lastFree time.Time
 	for {
-		select {
-		case <-stop:
+		if tick.wait() != nil {
 			return
-		case <-tick.C:
 		}
 		used := memoryInUse(samples)
 		if used <= limit {

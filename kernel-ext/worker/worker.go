@@ -187,9 +187,12 @@ func Serve(ctx context.Context, cfg Config) error {
 	s.baseGoroutines = runtime.NumGoroutine() + 2
 	if cfg.MemoryLimit > 0 {
 		s.memLimit = cfg.MemoryLimit
-		stopGuard := make(chan struct{})
-		defer close(stopGuard)
-		go s.guardMemory(cfg.MemoryLimit, cfg.MemoryLimitSource, stopGuard)
+		tick, err := newFDTicker(guardInterval)
+		if err != nil {
+			return fmt.Errorf("worker: memory guard: %w", err)
+		}
+		defer tick.stop()
+		go s.guardMemory(cfg.MemoryLimit, cfg.MemoryLimitSource, tick)
 		s.baseGoroutines++
 	}
 
