@@ -15,9 +15,15 @@ const progressInterval = 100 * time.Millisecond
 
 // Progress is a progress bar shown as one display updated in place (HTML,
 // with a text/plain alternative). Updates are throttled to about ten a
-// second; a value skipped by the throttle is shown when the interval ends,
-// and the final state, once Done is called, is always shown. A Progress is
-// safe for use by several goroutines.
+// second; a value skipped by the throttle is shown by the next change
+// after the interval, and the final state, once Done is called, is always
+// shown. A Progress is safe for use by several goroutines.
+//
+// A Progress publishes only from the calls made to it, which the workload
+// helpers make between their measurements: it arms no timer, because a
+// publication firing in the middle of a measurement would disturb it, and
+// a pending timer alone makes the Go scheduler read the clock at every
+// goroutine switch on its P.
 type Progress struct {
 	h     *Handle
 	label string
@@ -28,14 +34,11 @@ type Progress struct {
 	start    time.Time
 	last     time.Time // when the bar was last published
 	shownAt  [2]int    // done and total as last published
-	pending  bool      // a value is waiting for the throttle
-	stopTick func() bool
 	finished bool
 
-	// now and after stand for time.Now and time.AfterFunc; tests replace
-	// them to count updates without depending on the machine's speed.
+	// now stands for time.Now; tests replace it to count updates without
+	// depending on the machine's speed.
 	now      func() time.Time
-	after    func(time.Duration, func()) (stop func() bool)
 	interval time.Duration
 }
 
@@ -43,19 +46,15 @@ type Progress struct {
 // A total of zero or less means the total is unknown: the bar then counts
 // steps without a percentage.
 func NewProgress(total int, label string) *Progress {
-	p := newProgress(total, label, time.Now, afterFunc, progressInterval)
+	p := newProgress(total, label, time.Now, progressInterval)
 	p.mu.Lock()
 	p.publish()
 	p.mu.Unlock()
 	return p
 }
 
-func newProgress(total int, label string, now func() time.Time, after func(time.Duration, func()) func() bool, interval time.Duration) *Progress {
-	return &Progress{h: New(), label: label, total: total, start: now(), now: now, after: after, interval: interval}
-}
-
-func afterFunc(d time.Duration, f func()) func() bool {
-	return time.AfterFunc(d, f).Stop
+func newProgress(total int, label string, now func() time.Time, interval time.Duration) *Progress {
+	return &Progress{h: New(), label: label, total: total, start: now(), now: now, interval: interval}
 }
 
 // Set records that done steps are complete.
@@ -92,10 +91,6 @@ func (p *Progress) Done() {
 		return
 	}
 	p.finished = true
-	if p.stopTick != nil {
-		p.stopTick()
-		p.stopTick = nil
-	}
 	p.publish()
 }
 
@@ -112,36 +107,19 @@ func (p *Progress) Func() func(done, total int) {
 	}
 }
 
-// changed publishes the new state unless the throttle holds it back, in
-// which case a timer publishes it when the interval ends. p.mu is held.
+// changed publishes the new state unless the throttle holds it back.
+// p.mu is held.
 func (p *Progress) changed() {
 	if p.finished || p.shownAt == [2]int{p.done, p.total} {
 		return
 	}
-	wait := p.interval - p.now().Sub(p.last)
-	if wait <= 0 {
-		p.publish()
-		return
-	}
-	p.pending = true
-	if p.stopTick == nil {
-		p.stopTick = p.after(wait, p.flush)
-	}
-}
-
-// flush publishes a state the throttle held back.
-func (p *Progress) flush() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.stopTick = nil
-	if p.pending && !p.finished {
+	if p.now().Sub(p.last) >= p.interval {
 		p.publish()
 	}
 }
 
 // publish shows the current state. p.mu is held.
 func (p *Progress) publish() {
-	p.pending = false
 	p.last = p.now()
 	p.shownAt = [2]int{p.done, p.total}
 	text, htm := p.render(p.last.Sub(p.start))

@@ -9,13 +9,11 @@ import (
 	"github.com/goconc/goconc/kernel-ext/repl"
 )
 
-// fakeClock is a clock the test moves by hand, and a timer queue the
-// test fires by hand, so that counting updates does not depend on how
-// fast the machine runs the loop.
+// fakeClock is a clock the test moves by hand, so that counting updates
+// does not depend on how fast the machine runs the loop.
 type fakeClock struct {
-	mu     sync.Mutex
-	t      time.Time
-	timers []func()
+	mu sync.Mutex
+	t  time.Time
 }
 
 func (c *fakeClock) now() time.Time {
@@ -30,27 +28,9 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-func (c *fakeClock) after(_ time.Duration, f func()) func() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.timers = append(c.timers, f)
-	return func() bool { return true }
-}
-
-// fire runs the timers scheduled so far.
-func (c *fakeClock) fire() {
-	c.mu.Lock()
-	ts := c.timers
-	c.timers = nil
-	c.mu.Unlock()
-	for _, f := range ts {
-		f()
-	}
-}
-
 func newTestProgress(total int, label string) (*Progress, *fakeClock) {
 	c := &fakeClock{t: time.Unix(1e9, 0)}
-	p := newProgress(total, label, c.now, c.after, progressInterval)
+	p := newProgress(total, label, c.now, progressInterval)
 	p.mu.Lock()
 	p.publish()
 	p.mu.Unlock()
@@ -92,27 +72,28 @@ func TestProgressFrozenClock(t *testing.T) {
 	}
 }
 
-func TestProgressTrailingUpdate(t *testing.T) {
+// A value the throttle held back is shown by the next change after the
+// interval, or by Done; nothing is published between calls.
+func TestProgressHeldBack(t *testing.T) {
 	r := record(t)
 	p, clock := newTestProgress(10, "work")
 	p.Set(3) // held back: no time has passed since the first display
-	if n := len(r.all()); n != 1 {
-		t.Fatalf("%d displays; want 1", n)
-	}
 	clock.advance(progressInterval)
-	clock.fire()
+	if n := len(r.all()); n != 1 {
+		t.Fatalf("%d displays with no call after the interval; want 1", n)
+	}
+	p.Set(4)
 	ds := r.all()
-	if len(ds) != 2 || !strings.Contains(ds[1].Data[MIMEText].(string), "3/10") {
+	if len(ds) != 2 || !strings.Contains(ds[1].Data[MIMEText].(string), "4/10") {
 		t.Fatalf("after the interval: %d displays, last %v", len(ds), ds[len(ds)-1].Data[MIMEText])
 	}
-	// A timer that fires after Done publishes nothing.
-	p.Set(4)
+	p.Set(5) // held back, then shown by Done
 	p.Done()
-	clock.fire()
-	if n := len(r.all()); n != 3 {
-		t.Errorf("%d displays; want 3", n)
+	ds = r.all()
+	if len(ds) != 3 || !strings.Contains(ds[2].Data[MIMEText].(string), "5/10") {
+		t.Errorf("after Done: %d displays, last %v", len(ds), ds[len(ds)-1].Data[MIMEText])
 	}
-	checkOneDisplay(t, r.all())
+	checkOneDisplay(t, ds)
 }
 
 func TestProgressFunc(t *testing.T) {
