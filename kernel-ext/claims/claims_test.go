@@ -143,7 +143,7 @@ func TestVerdicts(t *testing.T) {
 		{"model fails: not preempted", func() (Verdict, error) { return ConcurrencyModel(preemptResult(300*time.Millisecond, 290*ms, 300*ms)) }, RowConcurrencyModel, false, false, []string{"does not hold", "290 ms"}},
 		{"model fails: no starvation", func() (Verdict, error) { return ConcurrencyModel(preemptResult(300*time.Millisecond, 20*ms, 25*ms)) }, RowConcurrencyModel, false, false, []string{"does not hold", "not starved"}},
 		{"ecosystem holds", func() (Verdict, error) { return Ecosystem(ecosystemResult(98, 0)) }, RowEcosystem, true, false, []string{"0.98", "spawn_blocking", "holds"}},
-		{"ecosystem fails", func() (Verdict, error) { return Ecosystem(ecosystemResult(10, 0)) }, RowEcosystem, false, false, []string{"does not hold", "0.10 OS threads"}},
+		{"ecosystem fails", func() (Verdict, error) { return Ecosystem(ecosystemResult(10, 0)) }, RowEcosystem, false, false, []string{"does not hold", "add OS threads, 0.10 per goroutine"}},
 		{"complexity holds", func() (Verdict, error) { return CodeComplexity(styleRuns(18, 25, 60)) }, RowCodeComplexity, true, false, []string{"18 lines", "25 with OS threads", "60 with callbacks", "holds", "no function colouring", "added 0 OS threads, against 100"}},
 		{"complexity fails", func() (Verdict, error) { return CodeComplexity(styleRuns(18, 25, 20)) }, RowCodeComplexity, false, false, []string{"does not hold"}},
 		{"complexity wrong answer", func() (Verdict, error) { return CodeComplexity(styleRuns(18, 25, 60, false)) }, RowCodeComplexity, false, false, []string{"cannot be confirmed"}},

@@ -546,7 +546,7 @@ func Ecosystem(r workload.EcosystemResult) (Verdict, error) {
 	}
 	v.Holds = s >= BlockingThreads && q <= PollerThreads
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d goroutines blocked in read(2) made the runtime add %s OS threads per goroutine; %d goroutines waiting on pipes through the network poller added %s per goroutine. ",
+	fmt.Fprintf(&b, "%d goroutines blocked in read(2) made the runtime add OS threads, %s per goroutine; %d goroutines waiting on pipes through the network poller added %s per goroutine. ",
 		n[workload.WaitSyscall], formatValue(s), n[workload.WaitNetpoll], formatValue(q))
 	if v.Holds {
 		b.WriteString("The claim holds: a blocking call ties up a thread, a poller wait does not. Go does the seed's spawn_blocking by itself: the runtime hands the blocked thread's P to a new thread, so no library needs to be \"async-aware\" and no function is coloured; the cost is one OS thread per blocked call.")
