@@ -31,39 +31,15 @@ const (
 //     at each iteration, so changes the body makes to it do not steer the
 //     loop, as in Go;
 //   - return <-ch panics ("reflect.Value.Set using unaddressable value"):
-//     the results up to the last receive go through variables first.
+//     the results up to the last receive go through variables first;
+//   - writes to os.Stdout and os.Stderr go through the runtime's writers
+//     where an io.Writer will do (see stdioEdits).
 //
 // fn is the type of the function x is in, nil at the cell's top level.
 func (r *rewriter) builtinEdits(x ast.Node, fn *ast.FuncType, conv func(token.Pos) int) []edit {
 	switch x := x.(type) {
 	case *ast.CallExpr:
-		id, ok := ast.Unparen(x.Fun).(*ast.Ident)
-		if !ok || id.Obj != nil || r.runtime == "" || r.shadowed(id.Name) {
-			return nil
-		}
-		replace := func(text string) []edit {
-			off := conv(id.Pos())
-			return []edit{{off: off, end: off + len(id.Name), text: text, depth: replaceDepth}}
-		}
-		switch id.Name {
-		case "min", "max":
-			if r.inConst || len(x.Args) == 0 || x.Ellipsis.IsValid() {
-				r.leftMinMax = append(r.leftMinMax, leftCall{off: conv(id.Pos()), name: id.Name, inConst: r.inConst})
-				return nil
-			}
-			t, ok := r.typer.commonType(x.Args)
-			if !ok || !r.ordered(t.name) {
-				r.leftMinMax = append(r.leftMinMax, leftCall{off: conv(id.Pos()), name: id.Name})
-				return nil
-			}
-			return replace(minMaxFunc(id.Name, t.name))
-		case "clear":
-			return replace(r.runtime + ".Clear")
-		case "print":
-			return replace(r.runtime + ".Print")
-		case "println":
-			return replace(r.runtime + ".Println")
-		}
+		return append(r.stdioEdits(x, conv), r.builtinCallEdits(x, conv)...)
 	case *ast.RangeStmt:
 		return r.rangeIntEdits(x, conv)
 	case *ast.ReturnStmt:
@@ -72,6 +48,97 @@ func (r *rewriter) builtinEdits(x ast.Node, fn *ast.FuncType, conv func(token.Po
 		}
 	}
 	return nil
+}
+
+// builtinCallEdits rewrites a call of min, max, clear, print or println.
+func (r *rewriter) builtinCallEdits(x *ast.CallExpr, conv func(token.Pos) int) []edit {
+	id, ok := ast.Unparen(x.Fun).(*ast.Ident)
+	if !ok || id.Obj != nil || r.runtime == "" || r.shadowed(id.Name) {
+		return nil
+	}
+	replace := func(text string) []edit {
+		off := conv(id.Pos())
+		return []edit{{off: off, end: off + len(id.Name), text: text, depth: replaceDepth}}
+	}
+	switch id.Name {
+	case "min", "max":
+		if r.inConst || len(x.Args) == 0 || x.Ellipsis.IsValid() {
+			r.leftMinMax = append(r.leftMinMax, leftCall{off: conv(id.Pos()), name: id.Name, inConst: r.inConst})
+			return nil
+		}
+		t, ok := r.typer.commonType(x.Args)
+		if !ok || !r.ordered(t.name) {
+			r.leftMinMax = append(r.leftMinMax, leftCall{off: conv(id.Pos()), name: id.Name})
+			return nil
+		}
+		return replace(minMaxFunc(id.Name, t.name))
+	case "clear":
+		return replace(r.runtime + ".Clear")
+	case "print":
+		return replace(r.runtime + ".Print")
+	case "println":
+		return replace(r.runtime + ".Println")
+	}
+	return nil
+}
+
+// stdioEdits sends the writes a call makes to os.Stdout or os.Stderr
+// through the runtime's Stdout and Stderr, the writers fmt.Println uses in
+// a cell. Those know which cell a goroutine belongs to and mark the output
+// of one that outlived its cell; os.Stdout itself is the process's fd 1,
+// where a write cannot be traced to a goroutine. Only uses where any
+// io.Writer will do are rewritten: the receiver of Write and WriteString,
+// and an argument a native function takes as an io.Writer (fmt.Fprintln,
+// log.New, bufio.NewWriter, json.NewEncoder, …). Other uses, such as
+// os.Stdout.Fd() or exec.Cmd{Stdout: os.Stdout}, keep the *os.File.
+func (r *rewriter) stdioEdits(x *ast.CallExpr, conv func(token.Pos) int) []edit {
+	sel, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+	if !ok || r.runtime == "" {
+		return nil
+	}
+	var edits []edit
+	redirect := func(e ast.Expr) {
+		if name, ok := r.stdStream(e); ok {
+			edits = append(edits, edit{off: conv(e.Pos()), end: conv(e.End()), text: r.runtime + "." + name, depth: replaceDepth})
+		}
+	}
+	if sel.Sel.Name == "Write" || sel.Sel.Name == "WriteString" {
+		redirect(sel.X)
+	}
+	if x.Ellipsis.IsValid() {
+		return edits
+	}
+	params, variadic, ok := r.typer.nativeParams(sel)
+	if !ok {
+		return edits
+	}
+	for i, a := range x.Args {
+		p := ""
+		switch {
+		case i < len(params)-1 || (i == len(params)-1 && !variadic):
+			p = params[i]
+		case variadic && len(params) > 0:
+			p = strings.TrimPrefix(params[len(params)-1], "...")
+		}
+		if p == "io.Writer" {
+			redirect(a)
+		}
+	}
+	return edits
+}
+
+// stdStream tells whether e is os.Stdout or os.Stderr, with os the
+// package, and which.
+func (r *rewriter) stdStream(e ast.Expr) (string, bool) {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok || (sel.Sel.Name != "Stdout" && sel.Sel.Name != "Stderr") {
+		return "", false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok || pkg.Obj != nil || r.shadowed(pkg.Name) || r.typer.imports[pkg.Name] != "os" {
+		return "", false
+	}
+	return sel.Sel.Name, true
 }
 
 // leftCall is a call of min or max left as written.

@@ -85,3 +85,54 @@ func TestGapRewrites(t *testing.T) {
 		})
 	}
 }
+
+// TestStdioRewrite checks which uses of os.Stdout and os.Stderr go through
+// the runtime's writers: those where any io.Writer will do.
+func TestStdioRewrite(t *testing.T) {
+	funcs := map[string]string{
+		"fmt.Fprintln":   "func(io.Writer, ...interface {}) (int, error)",
+		"fmt.Sprint":     "func(...interface {}) string",
+		"io.Copy":        "func(io.Writer, io.Reader) (int64, error)",
+		"io.MultiWriter": "func(...io.Writer) io.Writer",
+		"os.NewFile":     "func(uintptr, string) *os.File",
+		"term.IsTerm":    "func(*os.File) bool",
+	}
+	opts := Options{Unique: "1", Runtime: "rt", NativeType: func(path, name string, called bool) (string, bool, bool) {
+		typ, ok := funcs[path+"."+name]
+		if called || !ok {
+			return "", false, false
+		}
+		return typ, false, true
+	}}
+	imports := "import (\"fmt\"; \"io\"; \"os\"; \"term\"; out \"os\")\n"
+	for _, tc := range []struct {
+		src, want string
+	}{
+		{`fmt.Fprintln(os.Stdout, "x")`, `fmt.Fprintln(rt.Stdout, "x")`},
+		{`fmt.Fprintln(os.Stderr, os.Stdout)`, `fmt.Fprintln(rt.Stderr, os.Stdout)`},
+		{`os.Stderr.WriteString("x")`, `rt.Stderr.WriteString("x")`},
+		{`os.Stdout.Write(b)`, `rt.Stdout.Write(b)`},
+		{`io.Copy(os.Stdout, r)`, `io.Copy(rt.Stdout, r)`},
+		{`io.MultiWriter(os.Stdout, os.Stderr)`, `io.MultiWriter(rt.Stdout, rt.Stderr)`},
+		{`fmt.Fprintln(out.Stdout)`, `fmt.Fprintln(rt.Stdout)`},
+		{`go fmt.Fprintln(os.Stdout, 1)`, `fmt.Fprintln(rt.Stdout, 1)`},
+		// Uses that need the *os.File keep it.
+		{`term.IsTerm(os.Stdout)`, `term.IsTerm(os.Stdout)`},
+		{`os.Stdout.Fd()`, `os.Stdout.Fd()`},
+		{`f := os.Stdout`, `f := os.Stdout`},
+		{`fmt.Sprint(os.Stdout)`, `fmt.Sprint(os.Stdout)`},
+		{`io.MultiWriter(ws...)`, `io.MultiWriter(ws...)`},
+		// A local os is not the package.
+		{`func(os struct{ Stdout io.Writer }) { fmt.Fprintln(os.Stdout) }(x)`, `fmt.Fprintln(os.Stdout)`},
+	} {
+		c, err := Parse(imports+tc.src, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if c.Stmts == nil || !strings.Contains(c.Stmts.Src, tc.want) {
+			t.Errorf("%s: statements lack %q:\n%v", tc.src, tc.want, c.Stmts)
+			continue
+		}
+		mustParseBody(t, c.Stmts)
+	}
+}

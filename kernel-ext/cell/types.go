@@ -54,6 +54,32 @@ func (t *typer) nativeType(sel *ast.SelectorExpr, called bool) (exprType, bool) 
 	return exprType{name: name, untyped: untyped}, ok && name != ""
 }
 
+// nativeParams returns the parameter types, as source, of the native
+// function pkg.name: "...T" for a final variadic parameter, which variadic
+// then reports.
+func (t *typer) nativeParams(sel *ast.SelectorExpr) (params []string, variadic, ok bool) {
+	ft, ok := t.nativeType(sel, false)
+	if !ok || ft.untyped || !strings.HasPrefix(ft.name, "func(") {
+		return nil, false, false
+	}
+	x, err := parser.ParseExpr(ft.name)
+	if err != nil {
+		return nil, false, false
+	}
+	fn, ok := x.(*ast.FuncType)
+	if !ok {
+		return nil, false, false
+	}
+	for _, f := range fn.Params.List {
+		typ := types.ExprString(f.Type)
+		for range max(1, len(f.Names)) {
+			params = append(params, typ)
+		}
+		_, variadic = f.Type.(*ast.Ellipsis)
+	}
+	return params, variadic, true
+}
+
 // untypedRank orders the default types of untyped numeric constants: an
 // expression mixing them takes the last kind (1 + 2.5 is a float).
 var untypedRank = map[string]int{"int": 1, "rune": 2, "float64": 3, "complex128": 4}

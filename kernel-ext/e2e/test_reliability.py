@@ -332,8 +332,10 @@ class GoroutineTest(KernelCase):
         self.assertLess(text.index("late line from cell A"), text.index("cell B"))
 
     def test_late_output_during_another_cell_is_marked(self):
-        self.run_ok('import ("fmt"; "time")\n'
-                    'go func() { for i := 0; i < 4; i++ { time.Sleep(300 * time.Millisecond); fmt.Println("from A", i) } }()')
+        # Through fmt.Println and through os.Stderr as a writer alike.
+        self.run_ok('import ("fmt"; "os"; "time")\n'
+                    'go func() { for i := 0; i < 4; i++ { time.Sleep(300 * time.Millisecond); fmt.Println("from A", i); '
+                    'fmt.Fprintln(os.Stderr, "from A on stderr", i) } }()')
         out = self.run_ok('for i := 0; i < 3; i++ { time.Sleep(400 * time.Millisecond); fmt.Println("B itself", i) }\n'
                           'done := make(chan bool)\ngo func() { fmt.Println("B child"); done <- true }()\n<-done')
         lines = streams(out).splitlines()

@@ -29,6 +29,20 @@ func clearValue(v any) {
 	}
 }
 
+// stdio is what a cell's os.Stdout and os.Stderr become where any
+// io.Writer will do (cell.Options.Runtime): the session's own writers,
+// which the worker wraps to mark the output of goroutines that outlived
+// their cell, where os.Stdout is only a file descriptor.
+type stdio struct {
+	w io.Writer
+}
+
+// Write writes p.
+func (s stdio) Write(p []byte) (int, error) { return s.w.Write(p) }
+
+// WriteString writes str.
+func (s stdio) WriteString(str string) (int, error) { return io.WriteString(s.w, str) }
+
 // builtinPrinter writes what print and println write: to standard error,
 // formatted as Go's runtime formats them (no space between print's
 // operands; floats in the shortest form since Go 1.26, e.g. 1e+21), in

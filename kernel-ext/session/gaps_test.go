@@ -131,6 +131,39 @@ func TestPrintBuiltins(t *testing.T) {
 	}
 }
 
+// TestStdioWriters checks that os.Stdout and os.Stderr, where a cell uses
+// them as writers, reach the session's writers (which the worker marks by
+// goroutine) rather than the process's file descriptors, and that the
+// *os.File is still there where it is needed.
+func TestStdioWriters(t *testing.T) {
+	tests := []struct {
+		code, stdout, stderr string
+	}{
+		{`fmt.Fprintln(os.Stdout, "a", 1)`, "a 1\n", ""},
+		{`fmt.Fprintf(os.Stderr, "e%d", 2)`, "", "e2"},
+		{`os.Stdout.WriteString("w")`, "w", ""},
+		{`os.Stderr.Write([]byte("b"))`, "", "b"},
+		{"w := bufio.NewWriter(os.Stdout)\nw.WriteString(\"buffered\")\nw.Flush()", "buffered", ""},
+		{"l := log.New(os.Stderr, \"p: \", 0)\nl.Print(\"x\")", "", "p: x\n"},
+		{"done := make(chan bool)\ngo func() { fmt.Fprintln(os.Stdout, \"from a goroutine\"); done <- true }()\n<-done", "from a goroutine\n", ""},
+		{`fmt.Fprint(os.Stdout, os.Stdout.Fd() > 0, os.Stderr.Name())`, "true/dev/stderr", ""},
+	}
+	for _, tt := range tests {
+		s, out, errOut := newSession(t)
+		code := "import (\"bufio\"; \"fmt\"; \"log\"; \"os\")\n" + tt.code
+		if r := s.Execute(context.Background(), code); r.Err != nil {
+			t.Errorf("%q: %s: %s", tt.code, r.Err.Name, r.Err.Value)
+			continue
+		}
+		if got := out.String(); got != tt.stdout {
+			t.Errorf("%q: stdout %q, want %q", tt.code, got, tt.stdout)
+		}
+		if got := errOut.String(); got != tt.stderr {
+			t.Errorf("%q: stderr %q, want %q", tt.code, got, tt.stderr)
+		}
+	}
+}
+
 // TestWrappedStatementPanics checks that a panic in a top-level statement,
 // which runs in a function wrapper, is reported as the cell's.
 func TestWrappedStatementPanics(t *testing.T) {

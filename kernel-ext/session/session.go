@@ -209,6 +209,8 @@ func New(opts Options) (*Session, error) {
 			"Clear":   reflect.ValueOf(clearValue),
 			"Print":   reflect.ValueOf(builtinPrinter{s.stderr}.Print),
 			"Println": reflect.ValueOf(builtinPrinter{s.stderr}.Println),
+			"Stdout":  reflect.ValueOf(stdio{opts.Stdout}),
+			"Stderr":  reflect.ValueOf(stdio{s.stderr}),
 			"Result":  reflect.ValueOf(s.res.set),
 			"Started": reflect.ValueOf(func() {
 				s.start.fire()

@@ -28,7 +28,9 @@
 //
 // Output that interpreted code prints from a goroutine of an earlier cell
 // while another cell runs is marked as such, line by line (see
-// markingWriter); native code writes to fd 1 and 2 unmarked.
+// markingWriter), os.Stdout and os.Stderr used as writers included (the
+// session routes them through its writers); compiled code writing to fd 1
+// and 2 directly shows unmarked.
 //
 // Displays are attributed to the running cell, whichever goroutine makes
 // them, so a display from a goroutine of a finished cell shows in the
