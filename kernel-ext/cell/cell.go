@@ -35,7 +35,9 @@
 //     becoming =;
 //   - min, max, clear, print and println, range over an integer and
 //     return <-ch, which yaegi lacks or gets wrong, become code it runs
-//     (see builtinEdits).
+//     (see builtinEdits);
+//   - os.Stdout and os.Stderr, where any io.Writer will do, become the
+//     runtime's writers, which can tell which cell's goroutine writes.
 //
 // Some rewrites must name a type; typer infers it from the syntax, the
 // declarations of earlier cells (Options.Lookup) and the native symbol
@@ -79,8 +81,10 @@ type Options struct {
 	Unique string
 	// Runtime is the name under which the cell sees the package providing
 	// what yaegi lacks: Clear(any), Print(...any) and Println(...any), for
-	// the builtins clear, print and println. Empty leaves every builtin as
-	// written, min and max included.
+	// the builtins clear, print and println, and Stdout and Stderr, values
+	// with Write and WriteString, for os.Stdout and os.Stderr used as
+	// writers. Empty leaves every builtin as written, min and max
+	// included, and os.Stdout and os.Stderr too.
 	Runtime string
 	// Lookup returns the declaration an earlier cell made of name. The
 	// rewrites use it to tell the types of expressions and to know which
