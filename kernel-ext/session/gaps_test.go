@@ -147,6 +147,7 @@ func TestStdioWriters(t *testing.T) {
 		{"l := log.New(os.Stderr, \"p: \", 0)\nl.Print(\"x\")", "", "p: x\n"},
 		{"done := make(chan bool)\ngo func() { fmt.Fprintln(os.Stdout, \"from a goroutine\"); done <- true }()\n<-done", "from a goroutine\n", ""},
 		{`fmt.Fprint(os.Stdout, os.Stdout.Fd() > 0, os.Stderr.Name())`, "true/dev/stderr", ""},
+		{"func hello() { fmt.Fprintln(os.Stdout, \"from a func\") }\nhello()", "from a func\n", ""},
 	}
 	for _, tt := range tests {
 		s, out, errOut := newSession(t)
