@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -300,6 +301,12 @@ func checkSVG(t *testing.T, b []byte) string {
 	}
 	if root != "svg" {
 		t.Fatalf("SVG root element is %q", root)
+	}
+	// Every font named comes with metric-compatible fallbacks.
+	for _, m := range regexp.MustCompile(`font-family:([^;"]*)`).FindAllSubmatch(b, -1) {
+		if !strings.HasSuffix(string(m[1]), "serif") && !strings.HasSuffix(string(m[1]), "monospace") {
+			t.Fatalf("SVG names a font without fallbacks: %q", m[1])
+		}
 	}
 	return html.UnescapeString(text.String())
 }

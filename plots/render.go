@@ -52,7 +52,11 @@ func PNGWithDPI(p *plot.Plot, w, h vg.Length, dpi int) ([]byte, error) {
 
 // SVG renders p as an SVG document of w × h. The text names its font
 // rather than embedding it, which keeps the document small (embedding
-// makes it about fifty times larger); viewers substitute a similar font.
+// makes it about fifty times larger). After gonum's Liberation fonts the
+// document names the fonts they are metric-compatible with (Times New
+// Roman, Arial, Courier New), so that a viewer without Liberation still
+// lays text out at the widths the figure was drawn for; lacking those
+// too, it falls back to a generic family and text may run wider.
 func SVG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
 	if err := checkRender(p, w, h); err != nil {
 		return nil, fmt.Errorf("plots: SVG: %w", err)
@@ -65,7 +69,19 @@ func SVG(p *plot.Plot, w, h vg.Length) ([]byte, error) {
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("plots: SVG: encoding: %w", err)
 	}
-	return buf.Bytes(), nil
+	out := buf.Bytes()
+	for _, f := range fontFallbacks {
+		out = bytes.ReplaceAll(out, []byte("font-family:"+f.family+";"), []byte("font-family:"+f.list+";"))
+	}
+	return out, nil
+}
+
+// fontFallbacks follow each font gonum names in an SVG with the fonts of
+// the same metrics and a generic family.
+var fontFallbacks = []struct{ family, list string }{
+	{"Liberation Serif", "'Liberation Serif','Times New Roman',Times,serif"},
+	{"Liberation Sans", "'Liberation Sans',Arial,Helvetica,sans-serif"},
+	{"Liberation Mono", "'Liberation Mono','Courier New',Courier,monospace"},
 }
 
 // PixelSize returns the size in pixels of an image of w × h rendered at
