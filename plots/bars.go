@@ -237,24 +237,25 @@ func wrapLabels(p *plot.Plot, labels []string) []string {
 	sty := p.X.Tick.Label
 	out := make([]string, len(labels))
 	for i, l := range labels {
-		if sty.Width(l) <= slot {
-			out[i] = l
-			continue
-		}
-		var lines []string
-		line := ""
-		for _, w := range breakWords(strings.Fields(l), sty, slot) {
-			if line != "" && sty.Width(line+" "+w) > slot {
-				lines = append(lines, line)
-				line = w
-				continue
-			}
-			if line != "" {
-				line += " "
-			}
-			line += w
-		}
-		out[i] = strings.Join(append(lines, line), "\n")
+		out[i] = fill(breakWords(strings.Fields(l), sty, slot), sty, slot)
 	}
 	return out
+}
+
+// fill joins words into lines no wider than width, where words allow.
+func fill(words []string, sty text.Style, width vg.Length) string {
+	var lines []string
+	line := ""
+	for _, w := range words {
+		if line != "" && sty.Width(line+" "+w) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(lines, line), "\n")
 }

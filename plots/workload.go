@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
@@ -251,7 +252,8 @@ func seriesBars(fn, title string, series []workload.Series) (*plot.Plot, error) 
 	}
 	// Under the bars, where there is room for it: the value axis label
 	// must stay short enough to fit the figure's height.
-	p.X.Label.Text = fmt.Sprintf("bars: median; error bars: %s confidence interval of the median", levelText(level))
+	note := fmt.Sprintf("bars: median; error bars: %s confidence interval of the median", levelText(level))
+	p.X.Label.Text = fill(strings.Fields(note), p.X.Label.TextStyle, DefaultWidth-2*vg.Centimeter)
 	return p, nil
 }
 

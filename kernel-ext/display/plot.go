@@ -15,8 +15,14 @@ import (
 const plotDPI = 2 * plots.DefaultDPI
 
 // Plot shows p at the default size (plots.DefaultWidth × DefaultHeight)
-// as one bundle holding a PNG, an SVG and a text/plain description; the
-// front end picks the one it renders best.
+// as one bundle holding a PNG and a text/plain description.
+//
+// The bundle holds no SVG, which front ends would prefer to the PNG: an
+// SVG names its fonts, and a browser that lacks them substitutes wider
+// ones whose text runs off the figure (the classic Notebook in Debian's
+// Chromium cut axis labels short). The PNG, drawn at twice the screen's
+// resolution, looks the same everywhere. plots.SVG and results.Store still
+// write SVG files, and SVG shows one.
 func Plot(p *plot.Plot) error {
 	return PlotSize(p, plots.DefaultWidth, plots.DefaultHeight)
 }
@@ -36,12 +42,7 @@ func plotBundle(p *plot.Plot, w, h vg.Length) (data, metadata map[string]any, er
 	if err != nil {
 		return nil, nil, fmt.Errorf("display: Plot: %w", err)
 	}
-	svg, err := plots.SVG(p, w, h)
-	if err != nil {
-		return nil, nil, fmt.Errorf("display: Plot: %w", err)
-	}
 	data = imageBundle(MIMEPNG, pngBytes)
-	data[MIMESVG] = string(svg)
 	title := p.Title.Text
 	if title == "" {
 		title = "untitled"

@@ -115,8 +115,8 @@ func show() error {
 	if _, err := png.Decode(bytes.NewReader(b)); err != nil {
 		t.Fatalf("PNG from a cell: %v", err)
 	}
-	if svg := ds[0].Data[display.MIMESVG].(string); !strings.Contains(svg, "Spawn, tweaked in a cell") {
-		t.Error("the cell's title is not in the SVG")
+	if txt, _ := ds[0].Data[display.MIMEText].(string); !strings.Contains(txt, "Spawn, tweaked in a cell") {
+		t.Errorf("the cell's title is not in the figure's text/plain %q", txt)
 	}
 }
 
