@@ -28,7 +28,7 @@ type Bar struct {
 }
 
 // CostBars draws one bar per entry of bars with its error bar and its
-// median printed above it. unit labels the value axis, e.g. "µs per
+// median printed above it (below it for a negative median). unit labels the value axis, e.g. "µs per
 // spawn". The value axis is logarithmic when the values span decades, as
 // a goroutine's and a thread's costs do, and includes zero otherwise. A
 // negative value (a memory difference lost in the noise, say) is drawn
@@ -166,7 +166,16 @@ func (cb *costBars) Plot(c draw.Canvas, p *plot.Plot) {
 				c.StrokeLine2(errStyle, x-capWidth/2, yhi, x+capWidth/2, yhi)
 			}
 		}
-		c.FillText(label, vg.Point{X: x, Y: min(yhi, c.Max.Y-label.Height(formatValue(b.Median))) + vg.Points(3)}, formatValue(b.Median))
+		value := formatValue(b.Median)
+		if b.Median < 0 {
+			// Under a bar that points down, where it ends, not above
+			// its error bar, on the other side of zero.
+			below := label
+			below.YAlign = draw.YTop
+			c.FillText(below, vg.Point{X: x, Y: max(min(ylo, top), c.Min.Y+below.Height(value)) - vg.Points(3)}, value)
+			continue
+		}
+		c.FillText(label, vg.Point{X: x, Y: min(yhi, c.Max.Y-label.Height(value)) + vg.Points(3)}, value)
 	}
 }
 

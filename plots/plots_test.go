@@ -16,6 +16,8 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 // figure is a figure builder under test with the labels its output must
@@ -489,5 +491,34 @@ func TestDistributionCrowdedLegend(t *testing.T) {
 	}
 	if p.Y.Max != 1 {
 		t.Errorf("one set: y max %v, want 1", p.Y.Max)
+	}
+}
+
+// A bar's value is printed beyond its end: above a positive bar, below a
+// negative one.
+func TestCostBarsValueLabels(t *testing.T) {
+	p, err := CostBars("t", "KiB", []Bar{{Label: "up", Median: 5, Low: 4, High: 6}, {Label: "down", Median: -3, Low: -4, High: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec recorder.Canvas
+	p.Draw(draw.NewCanvas(&rec, DefaultWidth, DefaultHeight))
+	zero := math.NaN()
+	at := map[string]float64{}
+	for _, a := range rec.Actions {
+		if f, ok := a.(*recorder.FillString); ok {
+			at[f.String] = float64(f.Point.Y)
+			if f.String == "0" {
+				zero = float64(f.Point.Y) // the value axis's tick label
+			}
+		}
+	}
+	up, okUp := at["5"]
+	down, okDown := at["-3"]
+	if !okUp || !okDown || math.IsNaN(zero) {
+		t.Fatalf("value labels not drawn: %v", at)
+	}
+	if up <= zero || down >= zero {
+		t.Errorf("label 5 at y=%v and -3 at y=%v, zero at %v: want 5 above zero and -3 below", up, down, zero)
 	}
 }
