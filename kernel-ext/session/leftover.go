@@ -20,25 +20,36 @@ import (
 // EvalWithContext started to end, and reports whether it did.
 func waitLeftover(caller uint64, limit time.Duration) bool {
 	marker := []byte("interp.(*Interpreter).EvalWithContext in goroutine " + strconv.FormatUint(caller, 10) + "\n")
+	return waitGone(marker, limit, 50*time.Millisecond)
+}
+
+// waitGone waits up to limit for marker to leave every goroutine's stack,
+// looking again after a delay that doubles up to maxDelay, and reports
+// whether it left.
+func waitGone(marker []byte, limit, maxDelay time.Duration) bool {
 	deadline := time.Now().Add(limit)
 	buf := make([]byte, 1<<16)
-	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
-		for {
-			n := runtime.Stack(buf, true)
-			if n < len(buf) {
-				buf = buf[:n]
-				break
-			}
-			buf = make([]byte, 2*len(buf))
-		}
+	for delay := time.Millisecond; ; delay = min(2*delay, maxDelay) {
+		buf = stackDump(buf[:cap(buf)], true)
 		if !bytes.Contains(buf, marker) {
 			return true
 		}
-		buf = buf[:cap(buf)]
 		if time.Now().After(deadline) {
 			return false
 		}
 		time.Sleep(delay)
+	}
+}
+
+// stackDump returns the stack dump of the calling goroutine, or of all
+// goroutines, in buf or in a larger buffer if it does not fit.
+func stackDump(buf []byte, all bool) []byte {
+	for {
+		n := runtime.Stack(buf, all)
+		if n < len(buf) {
+			return buf[:n]
+		}
+		buf = make([]byte, 2*len(buf))
 	}
 }
 
@@ -62,15 +73,7 @@ var evalCreator = []byte("\ncreated by github.com/traefik/yaegi/interp.(*Interpr
 // createdByEval reports whether the calling goroutine is one that yaegi's
 // EvalWithContext started to run a program.
 func createdByEval() bool {
-	buf := make([]byte, 1<<14)
-	for {
-		n := runtime.Stack(buf, false)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
+	buf := stackDump(make([]byte, 1<<14), false)
 	// The creator is the last line but its "\tfile:line" one; only the
 	// last "created by" counts.
 	i := bytes.LastIndex(buf, []byte("\ncreated by "))

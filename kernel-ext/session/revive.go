@@ -1,9 +1,7 @@
 package session
 
 import (
-	"bytes"
 	"reflect"
-	"runtime"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -38,26 +36,7 @@ var yaegiFrame = []byte("github.com/traefik/yaegi/interp.")
 // waitNoInterpreted waits up to limit for every goroutine running
 // interpreted code to end, and reports whether they did.
 func waitNoInterpreted(limit time.Duration) bool {
-	deadline := time.Now().Add(limit)
-	buf := make([]byte, 1<<16)
-	for delay := time.Millisecond; ; delay = min(2*delay, 20*time.Millisecond) {
-		for {
-			n := runtime.Stack(buf, true)
-			if n < len(buf) {
-				buf = buf[:n]
-				break
-			}
-			buf = make([]byte, 2*len(buf))
-		}
-		if !bytes.Contains(buf, yaegiFrame) {
-			return true
-		}
-		buf = buf[:cap(buf)]
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(delay)
-	}
+	return waitGone(yaegiFrame, limit, 20*time.Millisecond)
 }
 
 // revive puts the run id back to before, the value it had before an
