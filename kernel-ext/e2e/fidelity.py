@@ -48,7 +48,6 @@ import argparse
 import json
 import os
 import platform
-import queue
 import re
 import shutil
 import statistics
@@ -58,6 +57,8 @@ import tempfile
 import time
 
 from jupyter_client.manager import start_new_kernel
+
+from cells import iopub_until_idle, shell_reply
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 KERNEL = os.environ.get("GOCONC_KERNEL", "goconc")
@@ -99,29 +100,13 @@ DEFAULT_QUICK = {"spawn": False, "switch": True}
 def run_cell(kc, code, timeout):
     """Executes code in the kernel; returns its stdout, raising on an error."""
     msg_id = kc.execute(code)
-    out, err = [], None
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise RuntimeError("cell did not finish within %ds:\n%s" % (timeout, code))
-        try:
-            msg = kc.get_iopub_msg(timeout=left)
-        except queue.Empty:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        t, c = msg["msg_type"], msg["content"]
-        if t == "stream":
-            out.append(c["text"])
-        elif t == "error":
-            err = "%s: %s" % (c["ename"], c["evalue"])
-        elif t == "status" and c["execution_state"] == "idle":
-            break
-    reply = kc.get_shell_msg(timeout=timeout)
-    if err or reply["content"]["status"] != "ok":
-        raise RuntimeError("cell failed: %s\n%s\n--- cell:\n%s" % (err or reply["content"].get("evalue"), "".join(out), code))
-    return "".join(out)
+    outputs = [m for _, m in iopub_until_idle(kc, msg_id, timeout)]
+    out = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+    errs = ["%s: %s" % (m["content"]["ename"], m["content"]["evalue"]) for m in outputs if m["msg_type"] == "error"]
+    reply = shell_reply(kc, msg_id, timeout)
+    if errs or reply["content"]["status"] != "ok":
+        raise RuntimeError("cell failed: %s\n%s\n--- cell:\n%s" % (errs[-1] if errs else reply["content"].get("evalue"), out, code))
+    return out
 
 
 def series_medians(path):
@@ -290,7 +275,8 @@ def ratio(a, b):
     smallest a over the largest b to the largest a over the smallest b):
     "" when the goal is met, "?" when it is missed but the rounds spread so
     widely that they do not tell the two ways apart, "!" when every round
-    says the ways differ."""
+    says the ways differ. A single round is always "?" when it misses.
+    """
     a = [x for x in a if x is not None]
     b = [x for x in b if x]
     if not a or not b:
@@ -298,6 +284,8 @@ def ratio(a, b):
     r = statistics.median(a) / statistics.median(b)
     if abs(r - 1) <= 0.10:
         return "%.2f" % r, ""
+    if len(a) < 2 or len(b) < 2:
+        return "%.2f" % r, " ?"  # one round shows no spread to judge by
     lo, hi = min(a) / max(b), max(a) / min(b)
     return "%.2f" % r, " ?" if lo <= 1 <= hi else " !"
 

@@ -5,7 +5,6 @@ Run with: JUPYTER_PATH=... /usr/bin/python3 -m unittest -v test_client
 
 import json
 import os
-import queue
 import subprocess
 import sys
 import tempfile
@@ -15,6 +14,8 @@ import unittest
 import nbformat
 from jupyter_client.manager import start_new_kernel
 
+from cells import iopub_until_idle, shell_reply
+
 KERNEL = os.environ.get("GOCONC_KERNEL", "goconc")
 JUPYTER = os.environ.get("JUPYTER", "/usr/bin/jupyter")
 
@@ -22,27 +23,8 @@ JUPYTER = os.environ.get("JUPYTER", "/usr/bin/jupyter")
 def run_cell(kc, code, timeout=60, allow_stdin=False, on_msg=None):
     """Executes code; returns (reply content, list of (arrival time, iopub msg))."""
     msg_id = kc.execute(code, allow_stdin=allow_stdin)
-    outputs = []
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError("no idle status for %r within %ss" % (code, timeout))
-        try:
-            msg = kc.get_iopub_msg(timeout=left)
-        except queue.Empty:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if on_msg:
-            on_msg(msg)
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            break
-        if msg["msg_type"] != "status":
-            outputs.append((time.monotonic(), msg))
-    reply = kc.get_shell_msg(timeout=timeout)
-    assert reply["parent_header"]["msg_id"] == msg_id
-    return reply["content"], outputs
+    outputs = iopub_until_idle(kc, msg_id, timeout, on_msg)
+    return shell_reply(kc, msg_id, timeout)["content"], outputs
 
 
 def stdout_of(outputs, name="stdout"):

@@ -22,6 +22,8 @@ import subprocess
 import tempfile
 import time
 import unittest
+
+from cells import iopub_until_idle, shell_reply
 import uuid
 
 import zmq
@@ -44,33 +46,9 @@ def run_cell(kc, code, timeout=60, allow_stdin=False):
 
 
 def wait_cell(kc, msg_id, timeout=60):
-    outputs = []
-    deadline = time.monotonic() + timeout
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise AssertionError("no idle status for %s within %ss" % (msg_id, timeout))
-        try:
-            msg = kc.get_iopub_msg(timeout=left)
-        except queue.Empty:
-            continue
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "status":
-            if msg["content"]["execution_state"] == "idle":
-                break
-            continue
-        outputs.append(msg)
+    outputs = [m for _, m in iopub_until_idle(kc, msg_id, timeout)]
     reply = shell_reply(kc, msg_id, timeout)
     return reply["content"], outputs
-
-
-def shell_reply(kc, msg_id, timeout=60):
-    deadline = time.monotonic() + timeout
-    while True:
-        reply = kc.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.01))
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply
 
 
 def streams(outputs, name=None):
