@@ -36,8 +36,11 @@ deps:
 deps-browser:
 	@.ci/deps --browser
 
+# build makes goconc's three binaries, side by side in bin/: goconc (the
+# command line), goconc-kernel (what kernel.json runs) and goconc-worker
+# (where cells run; the kernel starts it beside itself).
 build:
-	$(GO) build -o $(BIN) ./kernel-ext/cmd/goconc
+	$(GO) build -o bin/ ./kernel-ext/cmd/...
 
 # install puts the kernelspec where the user's Jupyter (Notebook, Lab,
 # console) finds it: the active conda environment, else the user's data dir.
@@ -74,17 +77,17 @@ test: deps-browser test-go test-e2e
 test-go:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
-	$(GO) test -short -race ./kernel-ext/jupyter/... ./kernel-ext/kernel/... ./kernel-ext/display/...
+	$(GO) test -short -race ./kernel-ext/internal/jupyter/... ./kernel-ext/internal/kernel/... ./kernel-ext/display/...
 	$(GO) test -short ./...
 	@# The symbol tables cells see are generated: regenerate them and diff.
-	$(GO) test -run '^TestGeneratedCurrent$$' ./kernel-ext/symbols/
+	$(GO) test -run '^TestGeneratedCurrent$$' ./kernel-ext/internal/symbols/
 	@# A short fuzz run of the wire decoder and the frame parser, from the
 	@# checked-in seed corpus (hostile frames must never crash the kernel).
 	@# Budgets are execution counts, not durations: Go 1.26's fuzz coordinator
 	@# can report a spurious "context deadline exceeded" when a -fuzztime
 	@# duration expires mid-exec (go.dev/issue/75804, fixed in Go 1.27).
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_EXECS) -fuzzminimizetime 200x ./kernel-ext/jupyter/
-	$(GO) test -run '^$$' -fuzz '^FuzzFrameParser$$' -fuzztime $(FUZZ_EXECS) -fuzzminimizetime 200x ./kernel-ext/jupyter/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZ_EXECS) -fuzzminimizetime 200x ./kernel-ext/internal/jupyter/
+	$(GO) test -run '^$$' -fuzz '^FuzzFrameParser$$' -fuzztime $(FUZZ_EXECS) -fuzzminimizetime 200x ./kernel-ext/internal/jupyter/
 
 test-e2e: build
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test

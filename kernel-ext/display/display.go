@@ -25,7 +25,7 @@ import (
 	"os"
 	"sync"
 
-	"github.com/goconc/goconc/kernel-ext/repl"
+	"github.com/goconc/goconc/kernel-ext/internal/repl"
 )
 
 // Publisher carries displays to the front end.

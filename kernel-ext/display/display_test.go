@@ -13,7 +13,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/goconc/goconc/kernel-ext/repl"
+	"github.com/goconc/goconc/kernel-ext/internal/repl"
 	"github.com/goconc/goconc/plots"
 )
 

@@ -5,7 +5,7 @@ import (
 	"log"
 
 	"github.com/goconc/goconc/kernel-ext/display"
-	"github.com/goconc/goconc/kernel-ext/repl"
+	"github.com/goconc/goconc/kernel-ext/internal/repl"
 	"github.com/goconc/goconc/plots"
 )
 

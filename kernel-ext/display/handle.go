@@ -8,7 +8,7 @@ import (
 
 	"gonum.org/v1/plot"
 
-	"github.com/goconc/goconc/kernel-ext/repl"
+	"github.com/goconc/goconc/kernel-ext/internal/repl"
 	"github.com/goconc/goconc/plots"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/goconc/goconc/kernel-ext/repl"
+	"github.com/goconc/goconc/kernel-ext/internal/repl"
 )
 
 // fakeClock is a clock the test moves by hand, so that counting updates

@@ -677,7 +677,7 @@ class SecurityTest(unittest.TestCase):
             with open(path, "w") as f:
                 json.dump(info, f)
             os.chmod(path, 0o644)
-            p = subprocess.run([exe, "kernel", path], capture_output=True, text=True, timeout=30)
+            p = subprocess.run([exe, path], capture_output=True, text=True, timeout=30)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("chmod 600", p.stderr + p.stdout)
 

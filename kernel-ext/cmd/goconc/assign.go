@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/goconc/goconc/kernel-ext/assign"
+	"github.com/goconc/goconc/kernel-ext/internal/assign"
 )
 
 // runAssign makes the student version of an assignment:

@@ -11,8 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/goconc/goconc/kernel-ext/assign"
-	"github.com/goconc/goconc/kernel-ext/supervisor"
+	"github.com/goconc/goconc/kernel-ext/internal/assign"
+	"github.com/goconc/goconc/kernel-ext/internal/supervisor"
 )
 
 // runGrade runs and scores a submission:

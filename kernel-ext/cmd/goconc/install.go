@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
-	"github.com/goconc/goconc/kernel-ext/kernelspec"
+	"github.com/goconc/goconc/kernel-ext/internal/kernelspec"
 )
 
 func runInstall(args []string, stdout, stderr io.Writer) error {
@@ -33,7 +34,7 @@ func runInstall(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("install: finding the goconc binary: %w", err)
 	}
-	spec, err := kernelspec.ForBinary(exe)
+	spec, err := kernelspec.ForKernel(filepath.Dir(exe))
 	if err != nil {
 		return err
 	}

@@ -1,19 +1,19 @@
-// Command goconc is a Jupyter kernel for Go, backed by the yaegi
-// interpreter, made for experiments on Go concurrency.
+// Command goconc is the command line of goconc, a Jupyter kernel for Go,
+// backed by the yaegi interpreter, made for experiments on Go concurrency.
 //
 // Usage:
 //
 //	goconc install [--user | --sys-prefix | --prefix DIR] [--name NAME]
-//	goconc kernel CONNECTION_FILE
 //	goconc bench [EXPERIMENT...] [--quick] --out DIR
 //	goconc summary DIR
 //	goconc assign SOURCE.ipynb -o RELEASE.ipynb
 //	goconc grade SUBMISSION.ipynb [--source SOURCE.ipynb]
 //	goconc version
 //
-// Jupyter runs "goconc kernel" through the installed kernelspec; the kernel
-// runs cells in a worker process ("goconc worker", not for direct use) that
-// it restarts when a cell crashes it.
+// The kernel itself is two more binaries, installed beside goconc (make
+// build, or go install ./kernel-ext/cmd/...): Jupyter runs goconc-kernel
+// through the kernelspec that goconc install writes, and the kernel runs
+// cells in a goconc-worker process that it restarts when a cell crashes it.
 package main
 
 import (
@@ -23,11 +23,9 @@ import (
 	"io"
 	"os"
 
+	"github.com/goconc/goconc/kernel-ext/internal/version"
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
-
-// version is goconc's version, set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
 
 func main() {
 	// Experiments that must run in a process of their own (cooperative
@@ -47,8 +45,6 @@ const usage = `goconc: a Jupyter kernel for Go concurrency experiments
 Usage:
   goconc install [--user | --sys-prefix | --prefix DIR] [--name NAME]
                      install the kernelspec (default: system-wide)
-  goconc kernel CONNECTION_FILE
-                     run the kernel (Jupyter does this)
   goconc bench [EXPERIMENT...] [--quick] --out DIR
                      run experiments natively, without Jupyter
   goconc summary DIR write DIR/summary.html from the results in DIR
@@ -67,10 +63,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "install":
 		return runInstall(rest, stdout, stderr)
-	case "kernel":
-		return runKernel(rest, stderr)
-	case "worker":
-		return runWorker(rest)
 	case "bench":
 		return runBench(rest, stdout, stderr)
 	case "summary":
@@ -80,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "grade":
 		return runGrade(rest, stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "goconc", version)
+		fmt.Fprintln(stdout, "goconc", version.Version)
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

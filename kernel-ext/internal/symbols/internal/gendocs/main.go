@@ -1,0 +1,192 @@
+// Command gendocs writes the documentation table the kernel's inspect
+// request reads: a Go file declaring
+//
+//	var Docs = map[string]string{"import/path.Name": "signature\n\ndoc comment", ...}
+//
+// for the exported names of the packages named on its command line, taken
+// from their source with go/doc. Methods are keyed "import/path.Type.Method"
+// and a package's doc comment (alone, without a package clause) by its
+// import path.
+//
+// Usage (from kernel-ext/internal/symbols, through go generate):
+//
+//	gendocs [-o docs.go] [-pkg symbols] importpath...
+//
+// The table is generated, not written by hand, so that inspect shows what
+// the source says; it is compiled into the kernel because inspect must work
+// without a Go toolchain or the source at run time.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/build"
+	"go/doc"
+	"go/format"
+	"go/parser"
+	"go/printer"
+	"go/token"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("gendocs: ")
+	out := flag.String("o", "docs.go", "output `file`")
+	pkgName := flag.String("pkg", "symbols", "package `name` of the output file")
+	flag.Parse()
+	if flag.NArg() == 0 {
+		log.Fatal("usage: gendocs [-o file] [-pkg name] importpath...")
+	}
+	docs := map[string]string{}
+	for _, path := range flag.Args() {
+		if err := collect(docs, path); err != nil {
+			log.Fatal(err)
+		}
+	}
+	src, err := generate(*pkgName, flag.Args(), docs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// collect adds the documentation of the package at importPath to docs.
+func collect(docs map[string]string, importPath string) error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	// build.Import resolves the path in module mode (it asks the go
+	// command) and applies build constraints, as the compiler would.
+	bp, err := build.Import(importPath, wd, 0)
+	if err != nil {
+		return fmt.Errorf("finding %s: %w", importPath, err)
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range bp.GoFiles {
+		f, err := parser.ParseFile(fset, filepath.Join(bp.Dir, name), nil, parser.ParseComments)
+		if err != nil {
+			return fmt.Errorf("parsing %s: %w", importPath, err)
+		}
+		files = append(files, f)
+	}
+	pkg, err := doc.NewFromFiles(fset, files, importPath)
+	if err != nil {
+		return fmt.Errorf("reading the documentation of %s: %w", importPath, err)
+	}
+	d := documenter{fset: fset, files: files, docs: docs, path: importPath}
+	// The package clause is left out: inspect already knows the package's
+	// name and path, and writes its own header.
+	docs[importPath] = strings.TrimSpace(pkg.Doc)
+	d.values(pkg.Consts)
+	d.values(pkg.Vars)
+	d.funcs("", pkg.Funcs)
+	for _, t := range pkg.Types {
+		d.add(t.Name, d.decl(t.Decl), t.Doc)
+		d.values(t.Consts)
+		d.values(t.Vars)
+		d.funcs("", t.Funcs)
+		d.funcs(t.Name+".", t.Methods)
+	}
+	return nil
+}
+
+type documenter struct {
+	fset  *token.FileSet
+	files []*ast.File
+	docs  map[string]string
+	path  string
+}
+
+func (d documenter) add(name, signature, comment string) {
+	d.docs[d.path+"."+name] = entry(signature, comment)
+}
+
+func entry(signature, comment string) string {
+	comment = strings.TrimSpace(comment)
+	if comment == "" {
+		return signature
+	}
+	return signature + "\n\n" + comment
+}
+
+// values documents each name of a const or var declaration with the whole
+// declaration, since a group's comments and iota only make sense together.
+func (d documenter) values(vs []*doc.Value) {
+	for _, v := range vs {
+		decl := d.decl(v.Decl)
+		for _, name := range v.Names {
+			d.add(name, decl, v.Doc)
+		}
+	}
+}
+
+func (d documenter) funcs(prefix string, fs []*doc.Func) {
+	for _, f := range fs {
+		decl := *f.Decl
+		decl.Doc, decl.Body = nil, nil
+		d.add(prefix+f.Name, d.node(&decl), f.Doc)
+	}
+}
+
+// decl prints a declaration without its doc comment (shown separately)
+// but with the comments inside it, such as those on struct fields.
+func (d documenter) decl(g *ast.GenDecl) string {
+	decl := *g
+	decl.Doc = nil
+	var inner []*ast.CommentGroup
+	for _, f := range d.files {
+		for _, c := range f.Comments {
+			if c.Pos() >= decl.Pos() && c.End() <= decl.End() {
+				inner = append(inner, c)
+			}
+		}
+	}
+	return d.node(&printer.CommentedNode{Node: &decl, Comments: inner})
+}
+
+func (d documenter) node(n any) string {
+	var buf bytes.Buffer
+	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
+	if err := cfg.Fprint(&buf, d.fset, n); err != nil {
+		log.Fatalf("printing a declaration of %s: %v", d.path, err)
+	}
+	return buf.String()
+}
+
+// generate returns the formatted source of the output file.
+func generate(pkgName string, paths []string, docs map[string]string) ([]byte, error) {
+	keys := make([]string, 0, len(docs))
+	for k := range docs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// Code generated by gendocs %s. DO NOT EDIT.\n\n", strings.Join(paths, " "))
+	fmt.Fprintf(&b, "package %s\n\n", pkgName)
+	b.WriteString("// Docs maps \"import/path.Name\" (and \"import/path.Type.Method\") to the\n" +
+		"// declaration of that exported name and its doc comment, separated by a\n" +
+		"// blank line, and an import path alone to the package's doc comment. The\n" +
+		"// kernel's inspect request shows these.\n")
+	b.WriteString("var Docs = map[string]string{\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "\t%s: %s,\n", strconv.Quote(k), strconv.Quote(docs[k]))
+	}
+	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("formatting the output: %w", err)
+	}
+	return src, nil
+}
