@@ -28,8 +28,12 @@ type Bar struct {
 }
 
 // CostBars draws one bar per entry of bars with its error bar and its
-// median printed above it (below it for a negative median). unit labels the value axis, e.g. "µs per
-// spawn". The value axis is logarithmic when the values span decades, as
+// median printed above it (below it for a negative median). unit is the
+// unit of the values and labels the value axis, e.g. "ns/op" or "µs per
+// spawn"; a unit of time or bytes is rescaled as package units prints the
+// largest value (an axis up to 9500 ns reads in µs), and each bar's median
+// is printed as units prints it elsewhere ("180 ns" on that axis). The
+// value axis is logarithmic when the values span decades, as
 // a goroutine's and a thread's costs do, and includes zero otherwise. A
 // negative value (a memory difference lost in the noise, say) is drawn
 // below zero, on a linear axis, rather than refused: a figure shows what
@@ -63,22 +67,32 @@ func CostBars(title, unit string, bars []Bar) (*plot.Plot, error) {
 	if hi <= 0 && floor == 0 {
 		return nil, errors.New("plots: CostBars: every value is zero")
 	}
-	if mlo, mhi := medianRange(bars); mhi > mlo {
+	div, axis := scaleValues(unit, math.Max(hi, -floor))
+	scaled := make([]Bar, len(bars))
+	for i, b := range bars {
+		scaled[i] = Bar{Label: b.Label, Median: b.Median / div, Low: b.Low / div, High: b.High / div}
+	}
+	lo, hi, floor = lo/div, hi/div, floor/div
+	if mlo, mhi := medianRange(scaled); mhi > mlo {
 		// Only the linear axis uses these: the log axis has room for
 		// decades of intervals.
 		floor = math.Max(floor, mlo-(mhi-mlo)/2)
 		hi = math.Min(hi, mhi+(mhi-mlo)/2)
 	}
 
-	p := newPlot(title, "", unit)
-	log := floor >= 0 && !math.IsInf(lo, 1) && spansDecades(lo, hi) && allPositive(bars)
+	p := newPlot(title, "", axis)
+	log := floor >= 0 && !math.IsInf(lo, 1) && spansDecades(lo, hi) && allPositive(scaled)
 	if log {
 		hi = math.Inf(-1)
-		for _, b := range bars {
+		for _, b := range scaled {
 			hi = math.Max(hi, b.High)
 		}
 	}
-	p.Add(&costBars{bars: append([]Bar(nil), bars...), log: log, color: plotutil.Color(0)})
+	values := make([]string, len(bars))
+	for i, b := range bars {
+		values[i] = valueLabel(b.Median, unit)
+	}
+	p.Add(&costBars{bars: scaled, values: values, log: log, color: plotutil.Color(0)})
 	p.NominalX(wrapLabels(p, labels)...)
 	p.X.Min, p.X.Max = -0.5, float64(len(bars))-0.5
 	if log {
@@ -116,9 +130,10 @@ func allPositive(bars []Bar) bool {
 // costBars draws bars from the bottom of the data area rather than from
 // zero, as plotter.BarChart does: zero has no place on a logarithmic axis.
 type costBars struct {
-	bars  []Bar
-	log   bool
-	color color.Color
+	bars   []Bar
+	values []string // the medians as printed, with their units
+	log    bool
+	color  color.Color
 }
 
 // Plot implements plot.Plotter.
@@ -166,7 +181,7 @@ func (cb *costBars) Plot(c draw.Canvas, p *plot.Plot) {
 				c.StrokeLine2(errStyle, x-capWidth/2, yhi, x+capWidth/2, yhi)
 			}
 		}
-		value := formatValue(b.Median)
+		value := cb.values[i]
 		if b.Median < 0 {
 			// Under a bar that points down, where it ends, not above
 			// its error bar, on the other side of zero.

@@ -31,20 +31,28 @@ var fractionTicks = []plot.Tick{{Value: 0, Label: "0"}, {Value: 0.25}, {Value: 0
 // thread ping-pong: for each value x, the fraction of samples ≤ x. Unlike
 // a mean, it shows the tail, and unlike a histogram it needs no choice of
 // bins. The legend gives each set's median and 99th percentile. The value
-// axis, labelled with unit, is logarithmic when the samples span decades.
-// Sets are drawn in the order of their names.
+// axis, labelled with unit, is logarithmic when the samples span decades; a
+// unit of time or bytes is rescaled as package units prints the largest
+// sample ("ns" up to 30000 draws in µs). Sets are drawn in the order of
+// their names.
 func Distribution(title, unit string, samples map[string][]float64) (*plot.Plot, error) {
 	names, lo, hi, err := checkSamples(samples)
 	if err != nil {
 		return nil, fmt.Errorf("plots: Distribution: %w", err)
 	}
-	p := newPlot(title, withUnit("latency", unit), "fraction of samples ≤ x")
+	div, axis := scaleValues(unit, math.Max(math.Abs(lo), math.Abs(hi)))
+	lo, hi = lo/div, hi/div
+	p := newPlot(title, withUnit("latency", axis), "fraction of samples ≤ x")
 	log := spansDecades(lo, hi)
 	var entries []string
 	sets := make([][]float64, len(names))
 	for i, name := range names {
 		sorted := append([]float64(nil), samples[name]...)
 		sort.Float64s(sorted)
+		entry := fmt.Sprintf("%s (median %s, p99 %s)", name, valueLabel(quantile(sorted, 0.5), unit), valueLabel(quantile(sorted, 0.99), unit))
+		for j := range sorted {
+			sorted[j] /= div
+		}
 		l, err := plotter.NewLine(ecdf(sorted))
 		if err != nil {
 			return nil, fmt.Errorf("plots: Distribution: %q: %w", name, err)
@@ -54,7 +62,6 @@ func Distribution(title, unit string, samples map[string][]float64) (*plot.Plot,
 		l.Dashes = plotutil.Dashes(i)
 		l.Width = vg.Points(1.5)
 		p.Add(l)
-		entry := fmt.Sprintf("%s (median %s, p99 %s)", name, formatValue(quantile(sorted, 0.5)), formatValue(quantile(sorted, 0.99)))
 		p.Legend.Add(entry, l)
 		entries, sets[i] = append(entries, entry), sorted
 	}
@@ -136,12 +143,15 @@ func placeLegend(p *plot.Plot, entries []string, sets [][]float64, lo, hi float6
 // histogram of bins bins over their common range, each bar the fraction of
 // its set's samples that fall in the bin, so that sets of different sizes
 // compare. Distribution usually reads better when sets overlap; a
-// histogram shows the shape of one set, such as a bimodal latency.
+// histogram shows the shape of one set, such as a bimodal latency. A unit
+// of time or bytes is rescaled as for Distribution.
 func Histogram(title, unit string, samples map[string][]float64, bins int) (*plot.Plot, error) {
 	names, lo, hi, err := checkSamples(samples)
 	if err != nil {
 		return nil, fmt.Errorf("plots: Histogram: %w", err)
 	}
+	div, axis := scaleValues(unit, math.Max(math.Abs(lo), math.Abs(hi)))
+	lo, hi = lo/div, hi/div
 	if bins < 1 {
 		return nil, fmt.Errorf("plots: Histogram: %d bins", bins)
 	}
@@ -150,7 +160,7 @@ func Histogram(title, unit string, samples map[string][]float64, bins int) (*plo
 		lo, hi = lo-0.5, hi+0.5
 	}
 	width := (hi - lo) / float64(bins)
-	p := newPlot(title, withUnit("value", unit), "fraction of samples")
+	p := newPlot(title, withUnit("value", axis), "fraction of samples")
 	p.Legend.Left = false
 	p.Legend.XOffs = -vg.Points(6)
 	for i, name := range names {
@@ -167,7 +177,7 @@ func Histogram(title, unit string, samples map[string][]float64, bins int) (*plo
 		}
 		s := samples[name]
 		for _, v := range s {
-			b := min(int((v-lo)/width), bins-1)
+			b := min(int((v/div-lo)/width), bins-1)
 			h.Bins[b].Weight += 1 / float64(len(s))
 		}
 		p.Add(h)

@@ -54,7 +54,7 @@ func ExampleDistribution() {
 		log.Fatal(err)
 	}
 	fmt.Println(p.Title.Text, "/", p.X.Label.Text)
-	// Output: Round trip / latency (ns)
+	// Output: Round trip / latency (µs)
 }
 
 func ExampleSpeedup() {

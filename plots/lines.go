@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/goconc/goconc/kernel-ext/units"
 )
 
 // Scaling draws how a quantity grows with a size, one line per series:
@@ -73,16 +75,18 @@ func Speedup(title, xLabel string, series []Series) (*plot.Plot, error) {
 // Delays draws the delays of a periodic event, such as a ticker's wake-ups
 // while a CPU hog runs, one series per condition (preemption on, off,
 // explicit yields): X is when the event was due, labelled by xLabel (e.g.
-// "time since start (ms)"), and Y its delay in unit. Each series' worst
-// delay is named in the legend and drawn as a dotted line, since the
-// worst case is what preemption is about. The delay axis is logarithmic
-// when the positive delays span decades; delays of zero are then drawn at
-// its bottom. Negative delays are an error.
+// "time since start (ms)"), and Y its delay in unit. A unit of time is
+// rescaled as package units prints the worst delay ("ns" up to 250 ms draws
+// in ms). Each series' worst delay is named in the legend and drawn as a
+// dotted line, since the worst case is what preemption is about. The delay
+// axis is logarithmic when the positive delays span decades; delays of zero
+// are then drawn at its bottom. Negative delays are an error.
 func Delays(title, xLabel, unit string, series []Series) (*plot.Plot, error) {
 	_, _, _, ymax, err := checkSeries(series)
 	if err != nil {
 		return nil, fmt.Errorf("plots: Delays: %w", err)
 	}
+	div, axis := scaleValues(unit, ymax)
 	// A delay of zero has no place on a logarithmic axis, but one on time
 	// among delays of seconds must not make the whole axis linear, where
 	// the small delays would all lie flat on zero: decide on the positive
@@ -94,28 +98,29 @@ func Delays(title, xLabel, unit string, series []Series) (*plot.Plot, error) {
 				return nil, fmt.Errorf("plots: Delays: series %q: negative delay %g", s.Name, y)
 			}
 			if y > 0 {
-				minPos = math.Min(minPos, y)
+				minPos = math.Min(minPos, y/div)
 			}
 		}
 	}
-	log := spansDecades(minPos, ymax)
+	log := spansDecades(minPos, ymax/div)
 	floor := 0.0
 	if log {
 		floor = math.Pow(10, math.Floor(math.Log10(minPos)))
 	}
 
-	p := newPlot(title, xLabel, withUnit("delay", unit))
+	p := newPlot(title, xLabel, withUnit("delay", axis))
 	p.Legend.Left = false
 	p.Legend.XOffs = -vg.Points(6)
 	for i, s := range series {
 		worst := floats.Max(s.Y)
-		named := Series{Name: fmt.Sprintf("%s (worst %s %s)", s.Name, formatValue(worst), unit), X: s.X, Y: s.Y}
-		if log {
-			named.Y = make([]float64, len(s.Y))
-			for j, y := range s.Y {
-				named.Y[j] = math.Max(y, floor)
+		named := Series{Name: fmt.Sprintf("%s (worst %s)", s.Name, valueLabel(worst, unit)), X: s.X, Y: make([]float64, len(s.Y))}
+		for j, y := range s.Y {
+			named.Y[j] = y / div
+			if log {
+				named.Y[j] = math.Max(named.Y[j], floor)
 			}
 		}
+		worst /= div
 		// Markers on thousands of ticks would merge into a thick band.
 		if err := addLine(p, i, named, len(s.X) <= 200); err != nil {
 			return nil, fmt.Errorf("plots: Delays: %w", err)
@@ -126,7 +131,7 @@ func Delays(title, xLabel, unit string, series []Series) (*plot.Plot, error) {
 		p.Add(w)
 	}
 	if log {
-		setLog(&p.Y, minPos, ymax)
+		setLog(&p.Y, minPos, ymax/div)
 	} else {
 		p.Y.Min = 0
 	}
@@ -144,11 +149,11 @@ func valueTicks(series []Series) plot.Ticker {
 		}
 	}
 	if len(seen) > 12 {
-		return plot.DefaultTicks{}
+		return exactTicks{plot.DefaultTicks{}}
 	}
 	var ticks plot.ConstantTicks
 	for _, x := range slices.Sorted(maps.Keys(seen)) {
-		ticks = append(ticks, plot.Tick{Value: x, Label: formatValue(x)})
+		ticks = append(ticks, plot.Tick{Value: x, Label: units.Exact(x)})
 	}
 	return ticks
 }

@@ -57,7 +57,7 @@ func figures() []figure {
 					{Label: "OS thread", Median: 14.2, Low: 13, High: 16.5},
 				})
 			},
-			labels: []string{"Spawn and exit", "µs per spawn", "goroutine", "OS thread", "0.35", "14.2"},
+			labels: []string{"Spawn and exit", "µs per spawn", "goroutine", "OS thread", "350 ns", "14.2 µs"},
 		},
 		{
 			name: "CostBars/linear",
@@ -78,7 +78,7 @@ func figures() []figure {
 					{Label: "OS thread", Median: 18, Low: 17, High: 19},
 				})
 			},
-			labels: []string{"Memory", "goroutine", "OS thread", "18"},
+			labels: []string{"Memory", "goroutine", "OS thread", "18 KiB", "-81.9 B"},
 		},
 		{
 			name: "Scaling",
@@ -95,7 +95,7 @@ func figures() []figure {
 					"threads":    samples(3000, 4000),
 				})
 			},
-			labels: []string{"Ping-pong round trip", "latency (ns)", "fraction of samples ≤ x", "goroutines (median", "threads (median"},
+			labels: []string{"Ping-pong round trip", "latency (µs)", "fraction of samples ≤ x", "goroutines (median", "threads (median"},
 		},
 		{
 			name: "Histogram",
@@ -122,7 +122,7 @@ func figures() []figure {
 					{Name: "cooperative", X: []float64{10, 20, 30, 40}, Y: []float64{0.02, 250, 0.03, 240}},
 				})
 			},
-			labels: []string{"Ticker under a CPU hog", "time since start (ms)", "delay (ms)", "preemptive (worst 0.05 ms)", "cooperative (worst 250 ms)"},
+			labels: []string{"Ticker under a CPU hog", "time since start (ms)", "delay (ms)", "preemptive (worst 50 µs)", "cooperative (worst 250 ms)"},
 		},
 	}
 }
@@ -313,27 +313,41 @@ func checkSVG(t *testing.T, b []byte) string {
 	return html.UnescapeString(text.String())
 }
 
-func TestFormat(t *testing.T) {
+func TestLabels(t *testing.T) {
 	for _, tc := range []struct {
-		v    float64
-		want string
+		v          float64
+		unit, want string
 	}{
-		{0, "0"}, {0.35, "0.35"}, {14.2, "14.2"}, {1800, "1800"}, {18437, "18400"},
-		{466000, "4.66e5"}, {0.00012, "0.00012"}, {-2.5, "-2.5"}, {3e-7, "3e-7"},
+		{9500, "ns/switch", "9.5 µs"},
+		{180, "ns", "180 ns"},
+		{0.3, "µs per spawn", "300 ns"},
+		{2560, "B/unit", "2.5 KiB"},
+		{0.98, "threads/goroutine", "0.98 threads"},
+		{56.7, "×", "56.7×"},
+		{1234.5, "", "1,230"},
 	} {
-		if got := formatValue(tc.v); got != tc.want {
-			t.Errorf("formatValue(%v) = %q; want %q", tc.v, got, tc.want)
+		if got := valueLabel(tc.v, tc.unit); got != tc.want {
+			t.Errorf("valueLabel(%v, %q) = %q; want %q", tc.v, tc.unit, got, tc.want)
 		}
 	}
-	for _, tc := range []struct {
-		v    float64
-		want string
-	}{
-		{1, "1"}, {0.001, "0.001"}, {10000, "10000"}, {1e6, "1e6"}, {1e-4, "1e-4"},
-	} {
-		if got := formatPower(tc.v); got != tc.want {
-			t.Errorf("formatPower(%v) = %q; want %q", tc.v, got, tc.want)
+	// Tick labels keep every digit the ticker gave, in units' notation.
+	var labels []string
+	for _, tk := range (exactTicks{plot.DefaultTicks{}}).Ticks(0, 12500) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
 		}
+	}
+	if got := strings.Join(labels, " "); got != "0 4,000 8,000 12,000" {
+		t.Errorf("ticks from 0 to 12500: %s", got)
+	}
+	labels = nil
+	for _, tk := range (exactTicks{plot.DefaultTicks{}}).Ticks(0, 0.75) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if got := strings.Join(labels, " "); got != "0 0.25 0.5 0.75" {
+		t.Errorf("ticks from 0 to 0.75: %s", got)
 	}
 }
 
@@ -346,6 +360,15 @@ func TestLogTicks(t *testing.T) {
 	}
 	if got := strings.Join(labels, " "); got != "0.1 1 10 100" {
 		t.Errorf("labels from 0.1 to 100: %s", got)
+	}
+	labels = nil
+	for _, tk := range (logTicks{}).Ticks(1e-5, 1e6) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if got := strings.Join(labels, " "); got != "1e-5 0.0001 0.001 0.01 0.1 1 10 100 1,000 10,000 100,000 1,000,000" {
+		t.Errorf("labels from 1e-5 to 1e6: %s", got)
 	}
 	if n := len((logTicks{}).Ticks(1, 1000)); n != 28 {
 		t.Errorf("%d ticks from 1 to 1000; want 28", n)
@@ -513,12 +536,12 @@ func TestCostBarsValueLabels(t *testing.T) {
 			}
 		}
 	}
-	up, okUp := at["5"]
-	down, okDown := at["-3"]
+	up, okUp := at["5 KiB"]
+	down, okDown := at["-3 KiB"]
 	if !okUp || !okDown || math.IsNaN(zero) {
 		t.Fatalf("value labels not drawn: %v", at)
 	}
 	if up <= zero || down >= zero {
-		t.Errorf("label 5 at y=%v and -3 at y=%v, zero at %v: want 5 above zero and -3 below", up, down, zero)
+		t.Errorf("label 5 KiB at y=%v and -3 KiB at y=%v, zero at %v: want 5 above zero and -3 below", up, down, zero)
 	}
 }

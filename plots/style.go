@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/goconc/goconc/kernel-ext/units"
 )
 
 // logSpan is the ratio between the largest and the smallest value from
@@ -38,6 +40,8 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
+	p.X.Tick.Marker = exactTicks{plot.DefaultTicks{}}
+	p.Y.Tick.Marker = exactTicks{plot.DefaultTicks{}}
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Legend.XOffs = vg.Points(6)
@@ -148,37 +152,62 @@ func addLine(p *plot.Plot, i int, s Series, markers bool) error {
 	return nil
 }
 
-// formatValue formats v for a label with three significant digits, in
-// plain decimal notation where that stays short ("0.35", "18400") and in
-// a compact exponent form otherwise ("4.66e6").
-func formatValue(v float64) string {
-	a := math.Abs(v)
-	g := strconv.FormatFloat(v, 'g', 3, 64)
-	if v == 0 || (a >= 1e-3 && a < 1e5) {
-		r, _ := strconv.ParseFloat(g, 64)
-		return strconv.FormatFloat(r, 'f', -1, 64)
+// exactTicks labels the ticks another Ticker chooses in package units'
+// notation (grouped thousands, no "1e+06"), keeping every digit the other
+// gave: a tick's label is a position, not a measurement, and must not be
+// rounded.
+type exactTicks struct{ plot.Ticker }
+
+// Ticks implements plot.Ticker.
+func (t exactTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := t.Ticker.Ticks(lo, hi)
+	for i, tk := range ticks {
+		// The label, not the value: DefaultTicks computes values such as
+		// 0.30000000000000004 and labels them with the digits they need.
+		if v, err := strconv.ParseFloat(tk.Label, 64); err == nil {
+			ticks[i].Label = units.Exact(v)
+		}
 	}
-	return compactExp(g)
+	return ticks
 }
 
-// compactExp drops the plus sign and leading zeros of an exponent:
-// "1e+06" becomes "1e6".
-func compactExp(s string) string {
-	mant, exp, ok := strings.Cut(s, "e")
+// scaleValues returns the divisor that brings values in unit, the largest
+// of magnitude max, into the unit package units prints max in, and the
+// axis label of that unit: "ns/op" up to 17000 gives 1000 and "µs per op".
+func scaleValues(unit string, max float64) (div float64, label string) {
+	div, scaled := units.Scale(max, unit)
+	return div, axisUnit(scaled)
+}
+
+// axisUnit spells a unit for an axis label: "µs/op" becomes "µs per op",
+// and "B/unit" (per goroutine or thread, as RunMemory and RunScale
+// measure) "B per goroutine or thread".
+func axisUnit(unit string) string {
+	base, per, ok := strings.Cut(unit, "/")
 	if !ok {
-		return s
+		return unit
 	}
-	sign := ""
-	if exp[0] == '-' {
-		sign = "-"
+	if per == "unit" {
+		per = "goroutine or thread"
 	}
-	return mant + "e" + sign + strings.TrimLeft(exp[1:], "0")
+	return base + " per " + strings.ReplaceAll(per, "/", " per ")
+}
+
+// valueLabel prints v, in unit, as package units prints it everywhere,
+// without the unit's denominator, which the axis names: a bar of 9500
+// ns/switch is labelled "9.5 µs".
+func valueLabel(v float64, unit string) string {
+	if i := strings.IndexAny(unit, "/ "); i >= 0 {
+		unit = unit[:i]
+	}
+	return units.Format(v, unit)
 }
 
 // logTicks marks a logarithmic axis: a labelled tick at each power of ten
 // and unlabelled ones between. plot.LogTicks does the same but truncates
 // the logarithm of its minimum, so an axis starting at 0.1 loses its first
-// label, and it labels 1e6 as "1e+06".
+// label, and it labels 1e6 as "1e+06" where the rest of goconc prints
+// 1,000,000.
 type logTicks struct{}
 
 // Ticks implements plot.Ticker.
@@ -199,20 +228,12 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 			}
 			t := plot.Tick{Value: v}
 			if m == 1 {
-				t.Label = formatPower(decade)
+				t.Label = units.Exact(decade)
 			}
 			ticks = append(ticks, t)
 		}
 	}
 	return ticks
-}
-
-// formatPower labels a power of ten.
-func formatPower(v float64) string {
-	if v >= 1e-3 && v <= 1e4 {
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	return compactExp(strconv.FormatFloat(v, 'e', 0, 64))
 }
 
 // translucent returns c at a third of its opacity, so that overlapping

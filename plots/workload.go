@@ -13,13 +13,15 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
 
 // This file draws the results of the native experiments of package
 // workload. Each adapter picks the figure that answers the experiment's
-// question and converts the raw units (nanoseconds, bytes) to ones a
-// reader takes in at a glance (µs, ms, KiB, MiB).
+// question; the builders bring the raw units (nanoseconds, bytes) to the
+// ones package units prints the same values in elsewhere (µs, ms, KiB,
+// MiB).
 
 // SpawnCost draws the cost of creating a goroutine and an OS thread: one
 // bar per variant of RunSpawn, the median with its 95 % confidence
@@ -84,7 +86,7 @@ func MemoryCost(res workload.MemoryResult) (*plot.Plot, error) {
 // RunScale).
 func ScaleTime(res workload.ScaleResult) (*plot.Plot, error) {
 	series, maxY := scalePoints(res, func(p workload.ScalePoint) float64 { return p.StartNs + p.FinishNs })
-	div, unit := timeUnit(maxY)
+	div, unit := scaleValues("ns", maxY)
 	scaleSeries(series, div)
 	p, err := Scaling("Start and finish N at once", "N (goroutines or OS threads)", withUnit("time", unit), series)
 	if err != nil {
@@ -97,7 +99,7 @@ func ScaleTime(res workload.ScaleResult) (*plot.Plot, error) {
 // OS threads add against N (the median over repetitions of RunScale).
 func ScaleMemory(res workload.ScaleResult) (*plot.Plot, error) {
 	series, maxY := scalePoints(res, func(p workload.ScalePoint) float64 { return float64(p.RSSDelta) })
-	div, unit := byteUnit(maxY)
+	div, unit := scaleValues("B", maxY)
 	scaleSeries(series, div)
 	p, err := Scaling("Memory of N at once", "N (goroutines or OS threads)", withUnit("resident memory added", unit), series)
 	if err != nil {
@@ -161,8 +163,8 @@ func CPUSpeedup(res workload.CPUResult) (*plot.Plot, error) {
 	for i, k := range keys {
 		series[i] = *byKey[k]
 	}
-	mib := float64(res.Chunks) * float64(res.ChunkSize) / (1 << 20)
-	p, err := Speedup(fmt.Sprintf("Hashing %s MiB: speed-up against workers", formatValue(mib)), "workers", series)
+	size := float64(res.Chunks) * float64(res.ChunkSize)
+	p, err := Speedup(fmt.Sprintf("Hashing %s: speed-up against workers", units.Bytes(size)), "workers", series)
 	if err != nil {
 		return nil, fmt.Errorf("plots: CPUSpeedup: %w", err)
 	}
@@ -172,7 +174,7 @@ func CPUSpeedup(res workload.CPUResult) (*plot.Plot, error) {
 // IOLatency draws the distribution of request latencies of RunIO, one
 // curve per mode and kind of worker.
 func IOLatency(res workload.IOResult) (*plot.Plot, error) {
-	title := fmt.Sprintf("%d concurrent requests of %v: latency", res.Requests, res.Latency)
+	title := fmt.Sprintf("%s concurrent requests of %s: latency", units.Count(res.Requests), units.Duration(float64(res.Latency)))
 	return seriesDistribution("IOLatency", title, res.Series)
 }
 
@@ -180,25 +182,19 @@ func IOLatency(res workload.IOResult) (*plot.Plot, error) {
 // mode, with the worst delay of each: how long a CPU hog can keep another
 // goroutine waiting with and without asynchronous preemption.
 func PreemptDelays(res workload.PreemptResult) (*plot.Plot, error) {
-	maxY := 0.0
-	for _, s := range res.Series {
-		maxY = math.Max(maxY, s.Summary.Max)
-	}
-	div, unit := timeUnit(maxY)
 	var series []Series
 	for _, s := range res.Series {
 		if len(s.Samples) == 0 {
 			continue
 		}
 		x := make([]float64, len(s.Samples))
-		y := make([]float64, len(s.Samples))
-		for i, v := range s.Samples {
-			x[i], y[i] = float64(i+1), v/div
+		for i := range s.Samples {
+			x[i] = float64(i + 1)
 		}
-		series = append(series, Series{Name: s.Label, X: x, Y: y})
+		series = append(series, Series{Name: s.Label, X: x, Y: slices.Clone(s.Samples)})
 	}
-	title := fmt.Sprintf("Ticker (%v) beside a CPU hog (%v), GOMAXPROCS=1", res.Tick, res.Hog)
-	p, err := Delays(title, "tick (pooled over runs)", unit, series)
+	title := fmt.Sprintf("Ticker (%s) beside a CPU hog (%s), GOMAXPROCS=1", units.Duration(float64(res.Tick)), units.Duration(float64(res.Hog)))
+	p, err := Delays(title, "tick (pooled over runs)", "ns", series)
 	if err != nil {
 		return nil, fmt.Errorf("plots: PreemptDelays: %w", err)
 	}
@@ -209,7 +205,7 @@ func PreemptDelays(res workload.PreemptResult) (*plot.Plot, error) {
 // goroutine blocked in each kind of wait of RunEcosystem: about one for
 // system calls, none for the network poller or channels.
 func EcosystemThreads(res workload.EcosystemResult) (*plot.Plot, error) {
-	title := fmt.Sprintf("OS threads for %d blocked goroutines", res.Goroutines)
+	title := fmt.Sprintf("OS threads for %s blocked goroutines", units.Count(res.Goroutines))
 	return seriesBars("EcosystemThreads", title, res.Series)
 }
 
@@ -230,29 +226,28 @@ func seriesBars(fn, title string, series []workload.Series) (*plot.Plot, error) 
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
-	maxY, level := 0.0, 1.0
+	level := 1.0
 	for _, s := range series {
-		maxY = math.Max(maxY, s.Summary.CIHigh)
 		level = math.Min(level, s.Summary.CILevel)
 	}
-	div, label := scaleUnit(unit, maxY)
 	bars := make([]Bar, len(series))
 	for i, s := range series {
 		m := s.Summary.Median
 		bars[i] = Bar{
 			Label:  s.Label,
-			Median: m / div,
-			Low:    math.Min(s.Summary.CILow, m) / div,
-			High:   math.Max(s.Summary.CIHigh, m) / div,
+			Median: m,
+			Low:    math.Min(s.Summary.CILow, m),
+			High:   math.Max(s.Summary.CIHigh, m),
 		}
 	}
-	p, err := CostBars(title, label, bars)
+	p, err := CostBars(title, unit, bars)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
 	// Under the bars, where there is room for it: the value axis label
 	// must stay short enough to fit the figure's height.
-	note := fmt.Sprintf("bars: median; error bars: %s confidence interval of the median", levelText(level))
+	// The lowest level, rounded down: a 94.9 % interval is never called 95 %.
+	note := fmt.Sprintf("bars: median; error bars: ≥ %s confidence interval of the median", units.Level(level))
 	p.X.Label.Text = fill(strings.Fields(note), p.X.Label.TextStyle, DefaultWidth-2*vg.Centimeter)
 	return p, nil
 }
@@ -264,20 +259,11 @@ func seriesDistribution(fn, title string, series []workload.Series) (*plot.Plot,
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
-	maxY := 0.0
-	for _, s := range series {
-		maxY = math.Max(maxY, s.Summary.Median)
-	}
-	div, label := scaleUnit(unit, maxY)
 	samples := map[string][]float64{}
 	for _, s := range series {
-		v := make([]float64, len(s.Samples))
-		for i, x := range s.Samples {
-			v[i] = x / div
-		}
-		samples[s.Label] = v
+		samples[s.Label] = s.Samples
 	}
-	p, err := Distribution(title, label, samples)
+	p, err := Distribution(title, unit, samples)
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %w", fn, err)
 	}
@@ -307,55 +293,6 @@ func commonUnit(series []workload.Series) (string, error) {
 	return series[0].Unit, nil
 }
 
-// scaleUnit returns the divisor that brings values of unit up to max into
-// a readable range, and the axis label of the scaled unit: "ns/op" becomes
-// "µs per op".
-func scaleUnit(unit string, max float64) (div float64, label string) {
-	base, per, _ := strings.Cut(unit, "/")
-	div = 1
-	switch base {
-	case "ns":
-		div, base = timeUnit(max)
-	case "B":
-		div, base = byteUnit(max)
-	}
-	if per == "" {
-		return div, base
-	}
-	if per == "unit" {
-		per = "goroutine or thread"
-	}
-	return div, base + " per " + strings.ReplaceAll(per, "/", " per ")
-}
-
-// timeUnit returns the divisor and name of the time unit for nanosecond
-// values up to maxNs.
-func timeUnit(maxNs float64) (float64, string) {
-	switch {
-	case maxNs >= 10e9:
-		return 1e9, "s"
-	case maxNs >= 10e6:
-		return 1e6, "ms"
-	case maxNs >= 10e3:
-		return 1e3, "µs"
-	}
-	return 1, "ns"
-}
-
-// byteUnit returns the divisor and name of the binary unit for byte
-// values up to max.
-func byteUnit(max float64) (float64, string) {
-	switch {
-	case max >= 10<<30:
-		return 1 << 30, "GiB"
-	case max >= 10<<20:
-		return 1 << 20, "MiB"
-	case max >= 10<<10:
-		return 1 << 10, "KiB"
-	}
-	return 1, "B"
-}
-
 func scaleSeries(series []Series, div float64) {
 	for _, s := range series {
 		for i := range s.Y {
@@ -378,12 +315,6 @@ func plural(kind string) string {
 	return kind + "s"
 }
 
-// levelText formats a coverage level for an axis label, rounded down so
-// that a 94.9 % interval is never called 95 %: "≥ 95.7 %".
-func levelText(level float64) string {
-	return fmt.Sprintf("≥ %.3g %%", math.Floor(level*1000)/10)
-}
-
 // BlockedMemory draws the memory N blocked goroutines and N blocked OS
 // threads would take, for N from 10 to 1e6, from the marginal costs
 // RunMemory measured: the slopes of its resident-memory fits (at least a
@@ -398,7 +329,7 @@ func BlockedMemory(mem workload.MemoryResult, maxThreads int) (*plot.Plot, error
 	if maxThreads < 10 {
 		return nil, fmt.Errorf("plots: BlockedMemory: at most %d threads leaves no line to draw", maxThreads)
 	}
-	perG := math.Max(mem.GoroutineFit.Slope, 1) / (1 << 20)
+	perG := math.Max(mem.GoroutineFit.Slope, 1)
 	var kstack []float64
 	for _, pt := range mem.Points {
 		if pt.Kind == "thread" {
@@ -409,7 +340,6 @@ func BlockedMemory(mem workload.MemoryResult, maxThreads int) (*plot.Plot, error
 	if len(kstack) > 0 {
 		perT += math.Max(median(kstack), 0)
 	}
-	perT /= 1 << 20
 	g := Series{Name: "goroutines"}
 	t := Series{Name: "OS threads"}
 	// Half-decade steps: smooth enough on log-log axes, where the lines
@@ -424,8 +354,10 @@ func BlockedMemory(mem workload.MemoryResult, maxThreads int) (*plot.Plot, error
 			t.X, t.Y = append(t.X, n), append(t.Y, perT*n)
 		}
 	}
+	div, unit := scaleValues("B", math.Max(g.Y[len(g.Y)-1], t.Y[len(t.Y)-1]))
+	scaleSeries([]Series{g, t}, div)
 	p, err := Scaling("Memory of N blocked tasks (resident + kernel stacks)", "N (tasks blocked at once)",
-		"memory (MiB)", []Series{g, t})
+		withUnit("memory", unit), []Series{g, t})
 	if err != nil {
 		return nil, fmt.Errorf("plots: BlockedMemory: %w", err)
 	}

@@ -79,17 +79,17 @@ func TestWorkloadFigures(t *testing.T) {
 		labels []string
 	}{
 		{"SpawnCost", func() (*plot.Plot, error) { return SpawnCost(spawn) }, []string{"Creating goroutines and OS threads", "µs per op"}},
-		{"SwitchCost", func() (*plot.Plot, error) { return SwitchCost(sw, "") }, []string{"ping-pong", "ns per switch"}},
-		{"SwitchCost/ring", func() (*plot.Plot, error) { return SwitchCost(sw, "ns/hop") }, []string{"token ring of 100", "ns per hop", "goroutine ring"}},
-		{"SwitchLatency", func() (*plot.Plot, error) { return SwitchLatency(sw, "ns/switch") }, []string{"latency (ns per switch)", "goroutine ping-pong chan, GOMAXPROCS=1 (median"}},
-		{"MemoryCost", func() (*plot.Plot, error) { return MemoryCost(mem) }, []string{"KiB per goroutine or thread", "error bars: ≥ 95.8 % confidence interval of the median"}},
-		{"BlockedMemory", func() (*plot.Plot, error) { return BlockedMemory(mem, 5000) }, []string{"Memory of N blocked tasks (resident + kernel stacks)", "memory (MiB)", "OS threads"}},
+		{"SwitchCost", func() (*plot.Plot, error) { return SwitchCost(sw, "") }, []string{"ping-pong", "µs per switch", "148 ns", "3.96 µs"}},
+		{"SwitchCost/ring", func() (*plot.Plot, error) { return SwitchCost(sw, "ns/hop") }, []string{"token ring of 100", "µs per hop", "goroutine ring"}},
+		{"SwitchLatency", func() (*plot.Plot, error) { return SwitchLatency(sw, "ns/switch") }, []string{"latency (µs per switch)", "goroutine ping-pong chan, GOMAXPROCS=1 (median 148 ns"}},
+		{"MemoryCost", func() (*plot.Plot, error) { return MemoryCost(mem) }, []string{"KiB per goroutine or thread", "error bars: ≥ 95.8% confidence interval of the median"}},
+		{"BlockedMemory", func() (*plot.Plot, error) { return BlockedMemory(mem, 5000) }, []string{"Memory of N blocked tasks (resident + kernel stacks)", "memory (GiB)", "OS threads"}},
 		{"ScaleTime", func() (*plot.Plot, error) { return ScaleTime(scale) }, []string{"time (ms)", "goroutines", "threads"}},
 		{"ScaleMemory", func() (*plot.Plot, error) { return ScaleMemory(scale) }, []string{"resident memory added (MiB)"}},
 		{"CPUSpeedup", func() (*plot.Plot, error) { return CPUSpeedup(cpu) }, []string{"Hashing 32 MiB", "threads, GOMAXPROCS=2", "ideal"}},
-		{"IOLatency", func() (*plot.Plot, error) { return IOLatency(io) }, []string{"1000 concurrent requests of 10ms", "latency (ms)"}},
+		{"IOLatency", func() (*plot.Plot, error) { return IOLatency(io) }, []string{"1,000 concurrent requests of 10 ms", "latency (ms)"}},
 		{"PreemptDelays", func() (*plot.Plot, error) { return PreemptDelays(pre) }, []string{"delay (ms)", "cooperative (worst"}},
-		{"MixedLateness", func() (*plot.Plot, error) { return MixedLateness(mixed) }, []string{"I/O lateness while CPU-bound jobs run", "latency (µs)", "pool of 1"}},
+		{"MixedLateness", func() (*plot.Plot, error) { return MixedLateness(mixed) }, []string{"I/O lateness while CPU-bound jobs run", "latency (ms)", "pool of 1"}},
 		{"EcosystemThreads", func() (*plot.Plot, error) { return EcosystemThreads(eco) }, []string{"threads per goroutine", "syscall waits"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -157,7 +157,7 @@ func TestBlockedMemoryErrors(t *testing.T) {
 	}
 }
 
-func TestScaleUnit(t *testing.T) {
+func TestScaleValues(t *testing.T) {
 	for _, tc := range []struct {
 		unit  string
 		max   float64
@@ -165,14 +165,15 @@ func TestScaleUnit(t *testing.T) {
 		label string
 	}{
 		{"ns/op", 17000, 1e3, "µs per op"},
+		{"ns/switch", 9500, 1e3, "µs per switch"},
 		{"ns/task/iter", 500, 1, "ns per task per iter"},
 		{"ns", 3e8, 1e6, "ms"},
 		{"B/unit", 40000, 1024, "KiB per goroutine or thread"},
 		{"threads/goroutine", 1, 1, "threads per goroutine"},
 	} {
-		div, label := scaleUnit(tc.unit, tc.max)
+		div, label := scaleValues(tc.unit, tc.max)
 		if div != tc.div || label != tc.label {
-			t.Errorf("scaleUnit(%q, %g) = %g, %q; want %g, %q", tc.unit, tc.max, div, label, tc.div, tc.label)
+			t.Errorf("scaleValues(%q, %g) = %g, %q; want %g, %q", tc.unit, tc.max, div, label, tc.div, tc.label)
 		}
 	}
 }

@@ -29,6 +29,8 @@ import (
 	"reflect"
 	"runtime"
 	"time"
+
+	"github.com/goconc/goconc/kernel-ext/units"
 )
 
 // Prefix starts the error value of a cell that a check failed.
@@ -290,6 +292,8 @@ func show(v any) string {
 	case float32, float64:
 		f, _ := toFloat(x)
 		s = num(f)
+	case int, int8, int16, int32, int64:
+		s = units.Count(int(reflect.ValueOf(x).Int()))
 	case error:
 		s = fmt.Sprintf("error %q", x.Error())
 	default:
@@ -301,7 +305,9 @@ func show(v any) string {
 	return s
 }
 
-// num renders a number with no more digits than it needs.
+// num renders a number as the rest of goconc prints it (package units),
+// but with every digit it has: a check that fails on 0.30000000000000004
+// against 0.3 must not say "got 0.3, want 0.3".
 func num(f float64) string {
-	return fmt.Sprint(f)
+	return units.Exact(f)
 }

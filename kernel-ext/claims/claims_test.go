@@ -123,7 +123,7 @@ func TestVerdicts(t *testing.T) {
 		// text must contain every one of these.
 		text []string
 	}{
-		{"spawn holds", func() (Verdict, error) { return Spawn(spawnResult(70e3, 300)) }, RowSpawn, true, false, []string{"70 µs", "0.30 µs", "233×", "holds"}},
+		{"spawn holds", func() (Verdict, error) { return Spawn(spawnResult(70e3, 300)) }, RowSpawn, true, false, []string{"70 µs", "300 ns", "233×", "holds"}},
 		{"spawn fails", func() (Verdict, error) { return Spawn(spawnResult(2e3, 300)) }, RowSpawn, false, false, []string{"2 µs", "6.67×", "does not hold"}},
 		{"switch holds", func() (Verdict, error) { return ContextSwitch(switchResult(4000, 250)) }, RowContextSwitch, true, false, []string{"same-cpu", "4 µs", "16×", "holds"}},
 		{"switch fails", func() (Verdict, error) { return ContextSwitch(switchResult(500, 250)) }, RowContextSwitch, false, false, []string{"only 2×", "does not hold"}},
@@ -133,17 +133,17 @@ func TestVerdicts(t *testing.T) {
 		{"scalability holds", func() (Verdict, error) { return Scalability(scaleResult(1_000_000, 10, 9900)) }, RowScalability, true, false, []string{"1,000,000 goroutines", "9,910", "holds"}},
 		{"scalability inconclusive", func() (Verdict, error) { return Scalability(scaleResult(1000, 10, 9900)) }, RowScalability, false, true, []string{"Inconclusive", "1,000 goroutines"}},
 		{"scalability fails", func() (Verdict, error) { return Scalability(scaleResult(1_000_000, 10, 500_000)) }, RowScalability, false, false, []string{"does not hold", "500,010"}},
-		{"use case holds", func() (Verdict, error) { return UseCase(cpuResult(2, 1.9, 1.9), ioResult(5000, 1200)) }, RowUseCase, true, false, []string{"1.90×", "5,000 req/s", "holds", "no extra parallelism", "goroutines do both"}},
-		{"use case holds, noisy baseline", func() (Verdict, error) { return UseCase(cpuResult(2, 2.0, 2.4), ioResult(5000, 1200)) }, RowUseCase, true, false, []string{"2.40×", "baseline ran slow"}},
+		{"use case holds", func() (Verdict, error) { return UseCase(cpuResult(2, 1.9, 1.9), ioResult(5000, 1200)) }, RowUseCase, true, false, []string{"1.9×", "5,000 req/s", "1,000 concurrent", "holds", "no extra parallelism", "goroutines do both"}},
+		{"use case holds, noisy baseline", func() (Verdict, error) { return UseCase(cpuResult(2, 2.0, 2.4), ioResult(5000, 1200)) }, RowUseCase, true, false, []string{"2.4×", "baseline ran slow"}},
 		{"use case, goroutines behind threads", func() (Verdict, error) { return UseCase(cpuResult(2, 1.05, 1.87), ioResult(5000, 1200)) }, RowUseCase, true, false, []string{"holds", "Goroutines gained less", "re-run"}},
-		{"use case fails on CPU", func() (Verdict, error) { return UseCase(cpuResult(2, 1.0, 1.0), ioResult(5000, 1200)) }, RowUseCase, false, false, []string{"does not hold", "less than 1.30×"}},
+		{"use case fails on CPU", func() (Verdict, error) { return UseCase(cpuResult(2, 1.0, 1.0), ioResult(5000, 1200)) }, RowUseCase, false, false, []string{"does not hold", "less than 1.3×"}},
 		{"use case fails on I/O", func() (Verdict, error) { return UseCase(cpuResult(2, 1.9, 1.9), ioResult(1000, 5000)) }, RowUseCase, false, false, []string{"does not hold", "threads served"}},
 		{"use case inconclusive on one CPU", func() (Verdict, error) { return UseCase(cpuResult(1, 1.0, 1.0), ioResult(5000, 1200)) }, RowUseCase, false, true, []string{"Inconclusive", "single usable CPU"}},
 		{"model holds", func() (Verdict, error) { return ConcurrencyModel(preemptResult(300*time.Millisecond, 20*ms, 300*ms)) }, RowConcurrencyModel, true, false, []string{"300 ms", "20 ms", "asyncpreemptoff", "holds", "Unlike Rust's tasks"}},
 		{"model fails: not preempted", func() (Verdict, error) { return ConcurrencyModel(preemptResult(300*time.Millisecond, 290*ms, 300*ms)) }, RowConcurrencyModel, false, false, []string{"does not hold", "290 ms"}},
 		{"model fails: no starvation", func() (Verdict, error) { return ConcurrencyModel(preemptResult(300*time.Millisecond, 20*ms, 25*ms)) }, RowConcurrencyModel, false, false, []string{"does not hold", "not starved"}},
 		{"ecosystem holds", func() (Verdict, error) { return Ecosystem(ecosystemResult(98, 0)) }, RowEcosystem, true, false, []string{"0.98", "spawn_blocking", "holds"}},
-		{"ecosystem fails", func() (Verdict, error) { return Ecosystem(ecosystemResult(10, 0)) }, RowEcosystem, false, false, []string{"does not hold", "add OS threads, 0.10 per goroutine"}},
+		{"ecosystem fails", func() (Verdict, error) { return Ecosystem(ecosystemResult(10, 0)) }, RowEcosystem, false, false, []string{"does not hold", "add OS threads, 0.1 per goroutine"}},
 		{"complexity holds", func() (Verdict, error) { return CodeComplexity(styleRuns(18, 25, 60)) }, RowCodeComplexity, true, false, []string{"18 lines", "25 with OS threads", "60 with callbacks", "holds", "no function colouring", "added 0 OS threads, against 100"}},
 		{"complexity fails", func() (Verdict, error) { return CodeComplexity(styleRuns(18, 25, 20)) }, RowCodeComplexity, false, false, []string{"does not hold"}},
 		{"complexity wrong answer", func() (Verdict, error) { return CodeComplexity(styleRuns(18, 25, 60, false)) }, RowCodeComplexity, false, false, []string{"cannot be confirmed"}},
@@ -224,11 +224,13 @@ func TestFigureString(t *testing.T) {
 	}{
 		{Figure{Value: 17, Unit: "µs"}, "17 µs"},
 		{Figure{Value: 17.3, Unit: "µs"}, "17.3 µs"},
-		{Figure{Value: 0.3, Unit: "µs"}, "0.30 µs"},
+		{Figure{Value: 0.3, Unit: "µs"}, "300 ns"},
+		{Figure{Value: 9500, Unit: "ns"}, "9.5 µs"},
+		{Figure{Value: 8, Unit: "MB"}, "8 MB"},
 		{Figure{Value: 56.666, Unit: "×"}, "56.7×"},
 		{Figure{Value: 1234567, Unit: "goroutines"}, "1,234,567 goroutines"},
 		{Figure{Value: 2500}, "2,500"},
-		{Figure{Value: 0.001234, Unit: "ms"}, "0.00123 ms"},
+		{Figure{Value: 0.001234, Unit: "ms"}, "1.23 µs"},
 		{Figure{Value: 0}, "0"},
 		{Figure{Value: 3, Text: "millions"}, "millions"},
 	}
@@ -505,7 +507,7 @@ func TestLoadGuideInputs(t *testing.T) {
 func TestMixedMarkdown(t *testing.T) {
 	r := workload.MixedResult{Series: []workload.Series{series("no CPU load", "goroutine", 0.25e6), series("CPU jobs, pool of 1", "goroutine", 2e6)}}
 	got := MixedMarkdown(r)
-	for _, want := range []string{"| I/O requests |", "| no CPU load | 0.25 ms | 0.25 ms |", "| CPU jobs, pool of 1 | 2 ms |"} {
+	for _, want := range []string{"| I/O requests |", "| no CPU load | 250 µs | 250 µs |", "| CPU jobs, pool of 1 | 2 ms |"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
 
@@ -232,5 +233,5 @@ func runText(r StyleRun) string {
 	if !r.Correct {
 		verdict = "WRONG answer"
 	}
-	return fmt.Sprintf("%s in %s, %d OS threads added", verdict, ms(r.ElapsedNs), r.threadsAdded())
+	return fmt.Sprintf("%s in %s, %d OS threads added", verdict, units.Duration(r.ElapsedNs), r.threadsAdded())
 }

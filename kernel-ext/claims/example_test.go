@@ -34,10 +34,10 @@ func ExampleSpawn() {
 	// | | seed (Rust) | this machine (Go) |
 	// |---|---|---|
 	// | thread spawn | 17 µs | 60 µs |
-	// | task / goroutine spawn | 0.30 µs | 0.40 µs |
+	// | task / goroutine spawn | 300 ns | 400 ns |
 	// | ratio thread / task | 56.7× | 150× |
 	// | thread spawn + exit | — | 50 µs |
-	// | goroutine spawn + exit | — | 0.50 µs |
+	// | goroutine spawn + exit | — | 500 ns |
 }
 
 func ExampleFigure_String() {
@@ -45,7 +45,7 @@ func ExampleFigure_String() {
 	fmt.Println(claims.Figure{Value: 1e6, Unit: "goroutines"})
 	fmt.Println(claims.Figure{Text: "cooperative"})
 	// Output:
-	// 1.70 µs
+	// 1.7 µs
 	// 1,000,000 goroutines
 	// cooperative
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/goconc/goconc/kernel-ext/results"
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
 
@@ -47,7 +48,7 @@ func Guide(spawn workload.SpawnResult, mem workload.MemoryResult, sw workload.Sw
 			Threads:    Figure{Label: "threads", Value: float64(capThreads), Unit: "at most"},
 			Goroutines: Figure{Label: "goroutines", Value: float64(maxG), Unit: "run here"},
 			Advice: fmt.Sprintf("Past ~%s concurrent tasks a thread each is impossible here (%s); goroutines ran %s and are limited by memory only.",
-				count(capThreads), limitName(scale.Limits.Limiting), count(maxG)),
+				units.Count(capThreads), limitName(scale.Limits.Limiting), units.Count(maxG)),
 		})
 	}
 	if g, tr, tk, _, err := memoryPerUnit(mem); err == nil {
@@ -58,17 +59,17 @@ func Guide(spawn workload.SpawnResult, mem workload.MemoryResult, sw workload.Sw
 			Threads:    Figure{Label: "threads", Value: math.Floor(gib / thread), Unit: "threads"},
 			Goroutines: Figure{Label: "goroutines", Value: math.Floor(gib / g), Unit: "goroutines"},
 			Advice: fmt.Sprintf("A blocked thread costs %s (resident and kernel stack), a blocked goroutine %s: %s as many goroutines as threads fit in the same memory.",
-				kib(thread), kib(g), times(thread/g)),
+				units.Bytes(thread), units.Bytes(g), units.Ratio(thread/g)),
 		})
 	}
 	if tRun, _, err := medianOf("spawn", spawn.Series, "thread spawn to running"); err == nil {
 		if gExit, _, err := medianOf("spawn", spawn.Series, "goroutine spawn+exit"); err == nil {
 			lines = append(lines, Crossover{
 				Question:   "How short may a task be, if creating it may take a tenth of its life?",
-				Threads:    Figure{Label: "threads", Value: tRun / overheadShare / 1e3, Unit: "µs"},
-				Goroutines: Figure{Label: "goroutines", Value: gExit / overheadShare / 1e3, Unit: "µs"},
+				Threads:    Figure{Label: "threads", Value: tRun / overheadShare, Unit: "ns"},
+				Goroutines: Figure{Label: "goroutines", Value: gExit / overheadShare, Unit: "ns"},
 				Advice: fmt.Sprintf("Tasks shorter than %s should not get a thread of their own (reuse threads in a pool); a goroutine each is fine down to %s.",
-					us(tRun/overheadShare), us(gExit/overheadShare)),
+					units.Duration(tRun/overheadShare), units.Duration(gExit/overheadShare)),
 			})
 		}
 	}
@@ -76,10 +77,10 @@ func Guide(spawn workload.SpawnResult, mem workload.MemoryResult, sw workload.Sw
 		if g, _, err := medianOf("context switch", sw.Series, "goroutine ping-pong chan, GOMAXPROCS=1", "goroutine ping-pong chan"); err == nil {
 			lines = append(lines, Crossover{
 				Question:   "How often may tasks hand work to each other, if switching may take a tenth of the time?",
-				Threads:    Figure{Label: "threads", Value: t / overheadShare / 1e3, Unit: "µs between hand-offs"},
-				Goroutines: Figure{Label: "goroutines", Value: g / overheadShare / 1e3, Unit: "µs between hand-offs"},
+				Threads:    Figure{Label: "threads", Value: t / overheadShare, Unit: "ns between hand-offs"},
+				Goroutines: Figure{Label: "goroutines", Value: g / overheadShare, Unit: "ns between hand-offs"},
 				Advice: fmt.Sprintf("Pipelines that hand off more often than every %s spend over a tenth of their time switching threads; goroutines allow a hand-off every %s.",
-					us(t/overheadShare), us(g/overheadShare)),
+					units.Duration(t/overheadShare), units.Duration(g/overheadShare)),
 			})
 		}
 	}

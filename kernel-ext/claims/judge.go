@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
 
@@ -113,22 +114,22 @@ func Spawn(r workload.SpawnResult) (Verdict, error) {
 		{Label: "ratio thread / task", Value: 17 / 0.3, Unit: "×"},
 	}
 	v.Measured = []Figure{
-		{Label: "thread spawn", Value: tRun / 1e3, Unit: "µs"},
-		{Label: "task / goroutine spawn", Value: gLoop / 1e3, Unit: "µs"},
+		{Label: "thread spawn", Value: tRun, Unit: "ns"},
+		{Label: "task / goroutine spawn", Value: gLoop, Unit: "ns"},
 		{Label: "ratio thread / task", Value: ratio, Unit: "×"},
-		{Label: "thread spawn + exit", Value: tExit / 1e3, Unit: "µs"},
-		{Label: "goroutine spawn + exit", Value: gExit / 1e3, Unit: "µs"},
+		{Label: "thread spawn + exit", Value: tExit, Unit: "ns"},
+		{Label: "goroutine spawn + exit", Value: gExit, Unit: "ns"},
 	}
 	v.Holds = ratio >= SpawnRatio
 	var b strings.Builder
 	fmt.Fprintf(&b, "On this machine starting an OS thread took %s and spawning a goroutine %s: a thread costs %s a goroutine (seed: 17 µs against 0.3 µs, 57×). ",
-		us(tRun), us(gLoop), times(ratio))
+		units.Duration(tRun), units.Duration(gLoop), units.Ratio(ratio))
 	if v.Holds {
 		fmt.Fprintf(&b, "The claim holds: a thread is at least %d× dearer to create than a goroutine.", SpawnRatio)
 	} else {
-		fmt.Fprintf(&b, "The claim does not hold here: a thread was only %s dearer, less than the %d× asked for.", times(ratio), SpawnRatio)
+		fmt.Fprintf(&b, "The claim does not hold here: a thread was only %s dearer, less than the %d× asked for.", units.Ratio(ratio), SpawnRatio)
 	}
-	fmt.Fprintf(&b, " With their exits, a thread took %s and a goroutine %s. Go's thread figures include the runtime's hand-off of its P, so they exceed a bare pthread_create.", us(tExit), us(gExit))
+	fmt.Fprintf(&b, " With their exits, a thread took %s and a goroutine %s. Go's thread figures include the runtime's hand-off of its P, so they exceed a bare pthread_create.", units.Duration(tExit), units.Duration(gExit))
 	if c := r.ThreadCheck; c.Requested > 0 && c.DistinctTIDs < c.Requested {
 		fmt.Fprintf(&b, " Caution: only %d of %d thread goroutines ran on distinct OS threads, so the thread figure may be too low.", c.DistinctTIDs, c.Requested)
 	}
@@ -159,21 +160,21 @@ func ContextSwitch(r workload.SwitchResult) (Verdict, error) {
 		{Label: "ratio thread / task", Value: 1.7 / 0.2, Unit: "×"},
 	}
 	v.Measured = []Figure{
-		{Label: "thread switch", Value: t / 1e3, Unit: "µs"},
-		{Label: "task / goroutine switch", Value: g / 1e3, Unit: "µs"},
+		{Label: "thread switch", Value: t, Unit: "ns"},
+		{Label: "task / goroutine switch", Value: g, Unit: "ns"},
 		{Label: "ratio thread / task", Value: ratio, Unit: "×"},
 	}
 	if tc, ok := seriesWith(r.Series, "thread ping-pong chan (same-cpu)", "thread ping-pong chan (free)", "thread ping-pong chan"); ok {
-		v.Measured = append(v.Measured, Figure{Label: "thread wake-up through a Go channel", Value: tc.Summary.Median / 1e3, Unit: "µs"})
+		v.Measured = append(v.Measured, Figure{Label: "thread wake-up through a Go channel", Value: tc.Summary.Median, Unit: "ns"})
 	}
 	v.Holds = ratio >= SwitchRatio
 	var b strings.Builder
 	fmt.Fprintf(&b, "On this machine a switch between two OS threads took %s and a goroutine hand-off %s (series %q and %q): a thread switch costs %s a goroutine's (seed: 1.7 µs against 0.2 µs, 8.5×). ",
-		us(t), us(g), ts.Label, gs.Label, times(ratio))
+		units.Duration(t), units.Duration(g), ts.Label, gs.Label, units.Ratio(ratio))
 	if v.Holds {
 		fmt.Fprintf(&b, "The claim holds: a thread switch is at least %d× dearer.", SwitchRatio)
 	} else {
-		fmt.Fprintf(&b, "The claim does not hold here: a thread switch was only %s dearer, less than the %d× asked for.", times(ratio), SwitchRatio)
+		fmt.Fprintf(&b, "The claim does not hold here: a thread switch was only %s dearer, less than the %d× asked for.", units.Ratio(ratio), SwitchRatio)
 	}
 	v.Text = b.String()
 	return v, nil
@@ -199,26 +200,26 @@ func Memory(r workload.MemoryResult) (Verdict, error) {
 		{Label: "task / goroutine", Text: "a few hundred bytes to a few KB"},
 	}
 	v.Measured = []Figure{
-		{Label: "thread: stack reserved (virtual)", Value: ts / (1 << 20), Unit: "MiB"},
-		{Label: "task / goroutine", Value: g / 1024, Unit: "KiB resident"},
-		{Label: "thread: resident (RSS)", Value: tr / 1024, Unit: "KiB"},
-		{Label: "thread: kernel stack", Value: tk / 1024, Unit: "KiB"},
+		{Label: "thread: stack reserved (virtual)", Value: ts, Unit: "B"},
+		{Label: "task / goroutine", Value: g, Unit: "B resident"},
+		{Label: "thread: resident (RSS)", Value: tr, Unit: "B"},
+		{Label: "thread: kernel stack", Value: tk, Unit: "B"},
 		{Label: "ratio thread / goroutine (resident + kernel stack)", Value: ratio, Unit: "×"},
 	}
 	small := g <= TaskMemoryMax
 	v.Holds = small && ratio >= MemoryRatio
 	var b strings.Builder
 	fmt.Fprintf(&b, "With %s blocked goroutines each took %s resident; with %s blocked OS threads each took %s resident plus %s of kernel stack, %s a goroutine. ",
-		count(gN), kib(g), count(tN), kib(tr), kib(tk), times(ratio))
+		units.Count(gN), units.Bytes(g), units.Count(tN), units.Bytes(tr), units.Bytes(tk), units.Ratio(ratio))
 	switch {
 	case v.Holds:
-		fmt.Fprintf(&b, "The claim holds: a goroutine takes a few KB (at most %s asked for) and a thread at least %d× more. ", kib(TaskMemoryMax), MemoryRatio)
+		fmt.Fprintf(&b, "The claim holds: a goroutine takes a few KB (at most %s asked for) and a thread at least %d× more. ", units.Bytes(TaskMemoryMax), MemoryRatio)
 	case !small:
-		fmt.Fprintf(&b, "The claim does not hold here: a goroutine took more than the few KB (%s) the seed gives a task. ", kib(TaskMemoryMax))
+		fmt.Fprintf(&b, "The claim does not hold here: a goroutine took more than the few KB (%s) the seed gives a task. ", units.Bytes(TaskMemoryMax))
 	default:
-		fmt.Fprintf(&b, "The claim does not hold here: a thread took only %s a goroutine's memory, less than the %d× asked for. ", times(ratio), MemoryRatio)
+		fmt.Fprintf(&b, "The claim does not hold here: a thread took only %s a goroutine's memory, less than the %d× asked for. ", units.Ratio(ratio), MemoryRatio)
 	}
-	fmt.Fprintf(&b, "Each thread added %s of address space (VmSize)", mib(ts))
+	fmt.Fprintf(&b, "Each thread added %s of address space (VmSize)", units.Bytes(ts))
 	if ts >= 4<<20 {
 		b.WriteString(": the seed's 8 MB stack reservation, virtual and mostly not resident")
 	} else {
@@ -308,20 +309,20 @@ func Scalability(r workload.ScaleResult) (Verdict, error) {
 		{Label: "threads", Value: float64(capThreads), Unit: "at most"},
 		{Label: "tasks / goroutines", Value: float64(g.n), Unit: "run"},
 		{Label: "threads run", Value: float64(t.n), Unit: "threads"},
-		{Label: "time per goroutine at the largest N", Value: median(g.perUnit) / 1e3, Unit: "µs"},
-		{Label: "time per thread at the largest N", Value: median(t.perUnit) / 1e3, Unit: "µs"},
-		{Label: "memory per goroutine at the largest N", Value: median(g.rssUnit) / 1024, Unit: "KiB"},
-		{Label: "memory per thread at the largest N", Value: median(t.rssUnit) / 1024, Unit: "KiB"},
+		{Label: "time per goroutine at the largest N", Value: median(g.perUnit), Unit: "ns"},
+		{Label: "time per thread at the largest N", Value: median(t.perUnit), Unit: "ns"},
+		{Label: "memory per goroutine at the largest N", Value: median(g.rssUnit), Unit: "B"},
+		{Label: "memory per thread at the largest N", Value: median(t.rssUnit), Unit: "B"},
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "The sweep ran up to %s goroutines (%s each to start and finish, %s resident each) and %s OS threads (%s each, %s resident each). This process may have at most about %s threads, a limit set by %s. ",
-		count(g.n), us(median(g.perUnit)), kib(median(g.rssUnit)), count(t.n), us(median(t.perUnit)), kib(median(t.rssUnit)), count(capThreads), limitName(r.Limits.Limiting))
+		units.Count(g.n), units.Duration(median(g.perUnit)), units.Bytes(median(g.rssUnit)), units.Count(t.n), units.Duration(median(t.perUnit)), units.Bytes(median(t.rssUnit)), units.Count(capThreads), limitName(r.Limits.Limiting))
 	switch {
 	case g.n < Millions:
 		v.Inconclusive = true
-		fmt.Fprintf(&b, "Inconclusive: %s goroutines are too few to test \"millions\" (a quick run?); run the full sweep, which goes to 1,000,000.", count(g.n))
+		fmt.Fprintf(&b, "Inconclusive: %s goroutines are too few to test \"millions\" (a quick run?); run the full sweep, which goes to 1,000,000.", units.Count(g.n))
 	case capThreads >= ThreadsCapMax:
-		fmt.Fprintf(&b, "The claim does not hold here: this process may have %s threads, more than \"thousands\".", count(capThreads))
+		fmt.Fprintf(&b, "The claim does not hold here: this process may have %s threads, more than \"thousands\".", units.Count(capThreads))
 	default:
 		v.Holds = true
 		fmt.Fprintf(&b, "The claim holds: a million goroutines ran, while threads stop in the thousands.")
@@ -365,11 +366,11 @@ func UseCase(cpu workload.CPUResult, io workload.IOResult) (Verdict, error) {
 		{Label: "I/O-bound work", Text: "async tasks"},
 	}
 	v.Measured = []Figure{
-		{Label: "CPU-bound work", Text: fmt.Sprintf("goroutines %s, threads %s speed-up on %d CPUs", times(bestG), times(bestT), cpus)},
+		{Label: "CPU-bound work", Text: fmt.Sprintf("goroutines %s, threads %s speed-up on %d CPUs", units.Ratio(bestG), units.Ratio(bestT), cpus)},
 	}
 	var b strings.Builder
 	parallel := max(bestG, bestT) >= ParallelSpeedup
-	fmt.Fprintf(&b, "CPU-bound hashing ran %s faster on goroutines and %s faster on locked OS threads than on one goroutine, with %d CPUs usable. ", times(bestG), times(bestT), cpus)
+	fmt.Fprintf(&b, "CPU-bound hashing ran %s faster on goroutines and %s faster on locked OS threads than on one goroutine, with %d CPUs usable. ", units.Ratio(bestG), units.Ratio(bestT), cpus)
 	if bestT <= bestG*1.1 {
 		b.WriteString("Dedicated threads bought no extra parallelism: in Go, goroutines already run in parallel on GOMAXPROCS threads. ")
 	}
@@ -413,10 +414,10 @@ func UseCase(cpu workload.CPUResult, io workload.IOResult) (Verdict, error) {
 		gt, tt := median(gTput), median(tTput)
 		ioOK = ioOK && gt >= ThroughputSlack*tt
 		v.Measured = append(v.Measured,
-			Figure{Label: mode + " I/O: goroutine per request", Value: gt, Unit: fmt.Sprintf("req/s, %d threads", gPeak)},
-			Figure{Label: mode + " I/O: thread per request", Value: tt, Unit: fmt.Sprintf("req/s, %d threads", tPeak)})
-		ioText = append(ioText, fmt.Sprintf("%d concurrent %s waits were served at %s req/s by a goroutine each (peak %d OS threads) and %s req/s by a thread each (peak %d)",
-			n, mode, formatValue(gt), gPeak, formatValue(tt), tPeak))
+			Figure{Label: mode + " I/O: goroutine per request", Value: gt, Unit: "req/s, " + units.Count(gPeak) + " threads"},
+			Figure{Label: mode + " I/O: thread per request", Value: tt, Unit: "req/s, " + units.Count(tPeak) + " threads"})
+		ioText = append(ioText, fmt.Sprintf("%s concurrent %s waits were served at %s by a goroutine each (peak %s OS threads) and %s by a thread each (peak %s)",
+			units.Count(n), mode, units.Format(gt, "req/s"), units.Count(gPeak), units.Format(tt, "req/s"), units.Count(tPeak)))
 	}
 	if len(ioText) == 0 {
 		return Verdict{}, fmt.Errorf("claims: use case: the I/O result has no mode with both goroutine and thread points")
@@ -432,9 +433,9 @@ func UseCase(cpu workload.CPUResult, io workload.IOResult) (Verdict, error) {
 		b.WriteString("Inconclusive: with a single usable CPU, parallel speed-up cannot be tested. ")
 	case parallel && ioOK:
 		v.Holds = true
-		fmt.Fprintf(&b, "The claim holds: CPU-bound work gained from parallelism (at least %s asked for) and I/O-bound work was served at least as well by goroutines as by threads. ", times(ParallelSpeedup))
+		fmt.Fprintf(&b, "The claim holds: CPU-bound work gained from parallelism (at least %s asked for) and I/O-bound work was served at least as well by goroutines as by threads. ", units.Ratio(ParallelSpeedup))
 	case !parallel:
-		fmt.Fprintf(&b, "The claim does not hold here: CPU-bound work gained less than %s from %d CPUs (a busy machine, or CPUs shared with other work?). ", times(ParallelSpeedup), cpus)
+		fmt.Fprintf(&b, "The claim does not hold here: CPU-bound work gained less than %s from %d CPUs (a busy machine, or CPUs shared with other work?). ", units.Ratio(ParallelSpeedup), cpus)
 	default:
 		b.WriteString("The claim does not hold here: threads served the I/O-bound requests better than goroutines. ")
 	}
@@ -442,7 +443,7 @@ func UseCase(cpu workload.CPUResult, io workload.IOResult) (Verdict, error) {
 	case cpus >= 2 && bestG < ParallelSpeedup && bestT >= ParallelSpeedup:
 		// Goroutines run on GOMAXPROCS threads, so they should gain as
 		// much as locked threads: say so rather than claim it.
-		fmt.Fprintf(&b, "Goroutines gained less from the CPUs than locked threads did (%s against %s): Go runs goroutines in parallel on GOMAXPROCS threads, so such a gap points at other work on the machine during the goroutine runs; re-run before drawing a conclusion.", times(bestG), times(bestT))
+		fmt.Fprintf(&b, "Goroutines gained less from the CPUs than locked threads did (%s against %s): Go runs goroutines in parallel on GOMAXPROCS threads, so such a gap points at other work on the machine during the goroutine runs; re-run before drawing a conclusion.", units.Ratio(bestG), units.Ratio(bestT))
 	case bestG >= ParallelSpeedup && ioOK:
 		b.WriteString("In Go the choice is not threads or tasks: goroutines do both.")
 	}
@@ -475,22 +476,22 @@ func ConcurrencyModel(p workload.PreemptResult) (Verdict, error) {
 	}
 	v.Measured = []Figure{
 		{Label: "goroutines (Go's default)", Text: map[bool]string{true: "preemptive", false: "not preempted in time"}[preempted]},
-		{Label: "hog: a loop without function calls", Value: hog / 1e6, Unit: "ms"},
-		{Label: "worst ticker delay, preemption on", Value: asyncMax / 1e6, Unit: "ms"},
+		{Label: "hog: a loop without function calls", Value: hog, Unit: "ns"},
+		{Label: "worst ticker delay, preemption on", Value: asyncMax, Unit: "ns"},
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "On one P, a ticker sharing the CPU with a %s loop that never yields was delayed at worst %s with Go's asynchronous preemption", ms(hog), ms(asyncMax))
+	fmt.Fprintf(&b, "On one P, a ticker sharing the CPU with a %s loop that never yields was delayed at worst %s with Go's asynchronous preemption", units.Duration(hog), units.Duration(asyncMax))
 	starved := true
 	cs, coop := seriesWith(p.Series, "cooperative")
 	if coop {
 		coopMax := cs.Summary.Max
 		starved = coopMax >= hog/2
-		v.Measured = append(v.Measured, Figure{Label: "worst ticker delay, GODEBUG=asyncpreemptoff=1", Value: coopMax / 1e6, Unit: "ms"})
-		fmt.Fprintf(&b, ", and %s with it turned off (GODEBUG=asyncpreemptoff=1: cooperative)", ms(coopMax))
+		v.Measured = append(v.Measured, Figure{Label: "worst ticker delay, GODEBUG=asyncpreemptoff=1", Value: coopMax, Unit: "ns"})
+		fmt.Fprintf(&b, ", and %s with it turned off (GODEBUG=asyncpreemptoff=1: cooperative)", units.Duration(coopMax))
 	}
 	if gs, ok := seriesWith(p.Series, "hog with runtime.Gosched"); ok {
-		v.Measured = append(v.Measured, Figure{Label: "worst ticker delay, hog calling runtime.Gosched", Value: gs.Summary.Max / 1e6, Unit: "ms"})
-		fmt.Fprintf(&b, "; a hog yielding with runtime.Gosched delayed it at worst %s", ms(gs.Summary.Max))
+		v.Measured = append(v.Measured, Figure{Label: "worst ticker delay, hog calling runtime.Gosched", Value: gs.Summary.Max, Unit: "ns"})
+		fmt.Fprintf(&b, "; a hog yielding with runtime.Gosched delayed it at worst %s", units.Duration(gs.Summary.Max))
 	}
 	b.WriteString(". ")
 	switch {
@@ -501,7 +502,7 @@ func ConcurrencyModel(p workload.PreemptResult) (Verdict, error) {
 		v.Holds = true
 		b.WriteString("The claim holds for the preemptive half (the cooperative run was not measured): unlike Rust's tasks, goroutines are preempted.")
 	case !preempted:
-		fmt.Fprintf(&b, "The claim does not hold here: even with preemption the ticker waited %s, at least half the hog's run.", ms(asyncMax))
+		fmt.Fprintf(&b, "The claim does not hold here: even with preemption the ticker waited %s, at least half the hog's run.", units.Duration(asyncMax))
 	default:
 		b.WriteString("The claim does not hold here: without preemption the ticker was not starved for long, so the cooperative run showed no starvation.")
 	}
@@ -546,23 +547,16 @@ func Ecosystem(r workload.EcosystemResult) (Verdict, error) {
 	}
 	v.Holds = s >= BlockingThreads && q <= PollerThreads
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d goroutines blocked in read(2) made the runtime add OS threads, %s per goroutine; %d goroutines waiting on pipes through the network poller added %s per goroutine. ",
-		n[workload.WaitSyscall], formatValue(s), n[workload.WaitNetpoll], formatValue(q))
+	fmt.Fprintf(&b, "%s goroutines blocked in read(2) made the runtime add OS threads, %s per goroutine; %s goroutines waiting on pipes through the network poller added %s per goroutine. ",
+		units.Count(n[workload.WaitSyscall]), units.Number(s), units.Count(n[workload.WaitNetpoll]), units.Number(q))
 	if v.Holds {
 		b.WriteString("The claim holds: a blocking call ties up a thread, a poller wait does not. Go does the seed's spawn_blocking by itself: the runtime hands the blocked thread's P to a new thread, so no library needs to be \"async-aware\" and no function is coloured; the cost is one OS thread per blocked call.")
 	} else {
-		fmt.Fprintf(&b, "The claim does not hold here: it asks for at least %s threads per blocked call and at most %s per poller wait.", formatValue(BlockingThreads), formatValue(PollerThreads))
+		fmt.Fprintf(&b, "The claim does not hold here: it asks for at least %s threads per blocked call and at most %s per poller wait.", units.Number(BlockingThreads), units.Number(PollerThreads))
 	}
 	v.Text = b.String()
 	return v, nil
 }
-
-func us(ns float64) string   { return formatValue(ns/1e3) + " µs" }
-func ms(ns float64) string   { return formatValue(ns/1e6) + " ms" }
-func kib(b float64) string   { return formatValue(b/1024) + " KiB" }
-func mib(b float64) string   { return formatValue(b/(1<<20)) + " MiB" }
-func times(x float64) string { return formatValue(x) + "×" }
-func count(n int) string     { return groupThousands(fmt.Sprint(n)) }
 
 // limitName says in words which limit ThreadLimits.Limiting names.
 func limitName(l string) string {

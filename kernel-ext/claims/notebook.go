@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/plot"
 
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
 	"github.com/goconc/goconc/plots"
 )
@@ -44,11 +45,11 @@ func LinesFigure(runs []StyleRun) (*plot.Plot, error) {
 func MixedMarkdown(r workload.MixedResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "GOMAXPROCS=%d: %s requests of %s, started %s apart, beside batches of %s CPU jobs hashing %s each.\n\n",
-		r.GOMAXPROCS, count(r.Requests), r.Latency, r.Interval, count(r.Jobs), mib(float64(r.JobBytes)))
+		r.GOMAXPROCS, units.Count(r.Requests), units.Duration(float64(r.Latency)), units.Duration(float64(r.Interval)), units.Count(r.Jobs), units.Bytes(float64(r.JobBytes)))
 	b.WriteString("| I/O requests | median late | 95th percentile late | interval of the median |\n|---|---|---|---|\n")
 	for _, s := range r.Series {
 		m := s.Summary
-		fmt.Fprintf(&b, "| %s | %s | %s | %s – %s (%.1f %%) |\n", mdCell(s.Label), ms(m.Median), ms(m.P95), ms(m.CILow), ms(m.CIHigh), 100*m.CILevel)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s – %s (%s) |\n", mdCell(s.Label), units.Duration(m.Median), units.Duration(m.P95), units.Duration(m.CILow), units.Duration(m.CIHigh), units.Level(m.CILevel))
 	}
 	return b.String()
 }

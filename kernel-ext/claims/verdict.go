@@ -3,13 +3,12 @@ package claims
 import (
 	"fmt"
 	"html"
-	"math"
-	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
 
 	"github.com/goconc/goconc/kernel-ext/results"
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
 )
 
@@ -19,69 +18,22 @@ type Figure struct {
 	// Label names what the figure is of; a seed figure and a measured
 	// figure with the same label are shown side by side.
 	Label string `json:"label"`
-	// Value and Unit, e.g. 17 and "µs"; ignored when Text is set.
+	// Value and Unit, e.g. 17 and "µs", or 9500 and "ns" (printed as
+	// 9.5 µs); ignored when Text is set.
 	Value float64 `json:"value"`
 	Unit  string  `json:"unit,omitempty"`
 	// Text replaces Value and Unit when set.
 	Text string `json:"text,omitempty"`
 }
 
-// String formats the figure as its text, or as its value with three
-// significant digits (more for large values) and its unit.
+// String formats the figure as its text, or as package units formats its
+// value in its unit: Figure{Value: 9500, Unit: "ns"} is "9.5 µs", and so is
+// Figure{Value: 9.5, Unit: "µs"}.
 func (f Figure) String() string {
 	if f.Text != "" {
 		return f.Text
 	}
-	s := formatValue(f.Value)
-	switch {
-	case f.Unit == "":
-		return s
-	case f.Unit == "×" || f.Unit == "%":
-		return s + f.Unit
-	default:
-		return s + " " + f.Unit
-	}
-}
-
-// formatValue prints v with three significant digits, without exponents
-// for values a reader meets in these tables.
-func formatValue(v float64) string {
-	a := math.Abs(v)
-	switch {
-	case a == 0:
-		return "0"
-	case v == math.Trunc(v) && a < 1e15:
-		// Counts, and round figures such as the seed's 17 µs.
-		return groupThousands(strconv.FormatFloat(v, 'f', 0, 64))
-	case a >= 100:
-		return groupThousands(strconv.FormatFloat(v, 'f', 0, 64))
-	case a >= 10:
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	case a >= 0.01:
-		return strconv.FormatFloat(v, 'f', 2, 64)
-	default:
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
-}
-
-// groupThousands inserts commas in the integer s ("-1234567" → "-1,234,567")
-// so that the large counts of the scalability row read at a glance.
-func groupThousands(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	if len(s) <= 3 {
-		return sign + s
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
+	return units.Format(f.Value, f.Unit)
 }
 
 // Verdict is the outcome of checking one row's claim against this machine's

@@ -213,7 +213,7 @@ class AssignTest(unittest.TestCase):
         t = tests["crossover-test"]
         self.assertEqual(t["status"], "failed", text)
         self.assertEqual(t["restored"], "altered", text)
-        self.assertEqual(t["message"], "CheckFailed: Crossover(20000, 500, 0.10): got 195000, want 194500 ± 1")
+        self.assertEqual(t["message"], "CheckFailed: Crossover(20000, 500, 0.10): got 195,000, want 194,500 ± 1")
         self.assertEqual(report["score"], report["max_score"] - t["max_points"], text)
 
     def test_deleted_test_cell(self):
@@ -298,7 +298,7 @@ class AssignTest(unittest.TestCase):
                   and any(o.output_type == "error" for o in c.outputs)}
         self.assertEqual(failed, {"crossover-test"})
         err = [o for o in find(nb, "crossover-test").outputs if o.output_type == "error"][0]
-        self.assertTrue(err.evalue.startswith("CheckFailed: Crossover(20000, 500, 0.10): got 1, want 194500"), err.evalue)
+        self.assertTrue(err.evalue.startswith("CheckFailed: Crossover(20000, 500, 0.10): got 1, want 194,500"), err.evalue)
         self.assertFalse(any("goroutine " in line for line in err.traceback), err.traceback)
 
     def test_graded_notebook_is_written(self):

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"reflect"
@@ -18,6 +17,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/goconc/goconc/kernel-ext/results"
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
 	"github.com/goconc/goconc/plots"
 )
@@ -48,17 +48,35 @@ type figure struct {
 	build  func() (*plot.Plot, error)
 }
 
+// newExperiment makes the experiment name of one of package workload's
+// runners: it runs with the configuration's defaults or its Quick preset,
+// reports progress through the configuration's Progress field, and its
+// result becomes what bench saves and prints through describe, which is
+// given even a partial result.
+func newExperiment[C interface{ Quick() C }, R any](name string, run func(context.Context, C) (R, error),
+	progress func(*C) *workload.Progress, describe func(R) outcome) experiment {
+	return experiment{name, func(ctx context.Context, quick bool, p workload.Progress) (outcome, error) {
+		var cfg C
+		if quick {
+			cfg = cfg.Quick()
+		}
+		*progress(&cfg) = p
+		r, err := run(ctx, cfg)
+		return describe(r), err
+	}}
+}
+
 // experiments lists what goconc bench runs, in the order of the rows of the
 // comparison table (see package workload); all of them when none is named.
 var experiments = []experiment{
-	{"spawn", runSpawnExp},
-	{"switch", runSwitchExp},
-	{"memory", runMemoryExp},
-	{"scale", runScaleExp},
-	{"cpu", runCPUExp},
-	{"io", runIOExp},
-	{"preempt", runPreemptExp},
-	{"ecosystem", runEcosystemExp},
+	newExperiment("spawn", workload.RunSpawn, func(c *workload.SpawnConfig) *workload.Progress { return &c.Progress }, spawnOutcome),
+	newExperiment("switch", workload.RunSwitch, func(c *workload.SwitchConfig) *workload.Progress { return &c.Progress }, switchOutcome),
+	newExperiment("memory", workload.RunMemory, func(c *workload.MemoryConfig) *workload.Progress { return &c.Progress }, memoryOutcome),
+	newExperiment("scale", workload.RunScale, func(c *workload.ScaleConfig) *workload.Progress { return &c.Progress }, scaleOutcome),
+	newExperiment("cpu", workload.RunCPU, func(c *workload.CPUConfig) *workload.Progress { return &c.Progress }, cpuOutcome),
+	newExperiment("io", workload.RunIO, func(c *workload.IOConfig) *workload.Progress { return &c.Progress }, ioOutcome),
+	newExperiment("preempt", workload.RunPreemption, func(c *workload.PreemptConfig) *workload.Progress { return &c.Progress }, preemptOutcome),
+	newExperiment("ecosystem", workload.RunEcosystem, func(c *workload.EcosystemConfig) *workload.Progress { return &c.Progress }, ecosystemOutcome),
 }
 
 // experimentNames returns the names of experiments, in order.
@@ -278,30 +296,27 @@ func findSeries(series []workload.Series, prefix string) (workload.Series, bool)
 }
 
 // medianCI formats a series' median with its confidence interval, e.g.
-// "goroutine spawn+exit 312 ns/op (95% CI 301–330)".
+// "goroutine spawn+exit 312 ns/op (95.3% CI 301–330)".
 func medianCI(s workload.Series) string {
 	return s.Label + " " + stats(s)
 }
 
-// stats formats a series' median and the confidence interval of the median.
-// With fewer than six samples no interval reaches 95 %, so the level printed
-// is the one obtained, rounded down.
+// stats formats a series' median and the confidence interval of the median,
+// as package units prints figures everywhere. With fewer than six samples
+// no interval reaches 95 %, so the level printed is the one obtained,
+// rounded down.
 func stats(s workload.Series) string {
 	sm := s.Summary
 	if sm.N == 0 {
 		return "(no samples)"
 	}
-	v, unit := scale(sm.Median, s.Unit)
+	median := units.Format(sm.Median, s.Unit)
 	if sm.N == 1 {
-		return fmt.Sprintf("%s %s (one sample)", num(v), unit)
+		return median + " (one sample)"
 	}
 	// The interval takes the median's unit, so that the three read alike.
-	f := 1.0
-	if sm.Median != 0 {
-		f = v / sm.Median
-	}
-	return fmt.Sprintf("%s %s (%d%% CI %s–%s)", num(v), unit,
-		int(math.Floor(sm.CILevel*100)), num(sm.CILow*f), num(sm.CIHigh*f))
+	div, _ := units.Scale(sm.Median, s.Unit)
+	return fmt.Sprintf("%s (%s CI %s–%s)", median, units.Level(sm.CILevel), units.Number(sm.CILow/div), units.Number(sm.CIHigh/div))
 }
 
 // headlines formats the series named by the label prefixes, skipping those
@@ -316,53 +331,9 @@ func headlines(series []workload.Series, prefixes ...string) []string {
 	return out
 }
 
-// scale expresses v, in unit, in a unit that keeps the number readable:
-// nanoseconds become µs, ms or s, bytes KiB or MiB. Other units are kept.
-func scale(v float64, unit string) (float64, string) {
-	a := math.Abs(v)
-	switch {
-	case strings.HasPrefix(unit, "ns"):
-		rest := unit[2:]
-		switch {
-		case a >= 1e9:
-			return v / 1e9, "s" + rest
-		case a >= 1e6:
-			return v / 1e6, "ms" + rest
-		case a >= 1e3:
-			return v / 1e3, "µs" + rest
-		}
-	case strings.HasPrefix(unit, "B"):
-		rest := unit[1:]
-		switch {
-		case a >= 1<<20:
-			return v / (1 << 20), "MiB" + rest
-		case a >= 1<<10:
-			return v / (1 << 10), "KiB" + rest
-		}
-	}
-	return v, unit
-}
-
-// num formats a figure with three significant digits, without an exponent
-// in the range scale brings figures into.
-func num(v float64) string {
-	a := math.Abs(v)
-	if a < 1e-3 || a >= 1e6 || math.IsNaN(v) {
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
-	return strconv.FormatFloat(v, 'f', max(0, 2-int(math.Floor(math.Log10(a)))), 64)
-}
-
-// runSpawnExp and the other run functions below run one experiment each,
-// with its defaults or its Quick preset, and choose what of its result is
-// saved, drawn and printed.
-func runSpawnExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.SpawnConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunSpawn(ctx, cfg)
+// spawnOutcome and the other functions below choose what of one
+// experiment's result is saved, drawn and printed.
+func spawnOutcome(r workload.SpawnResult) outcome {
 	return outcome{
 		result: r,
 		series: r.Series,
@@ -370,16 +341,10 @@ func runSpawnExp(ctx context.Context, quick bool, progress workload.Progress) (o
 			{"", func() (*plot.Plot, error) { return plots.SpawnCost(r) }},
 		},
 		headline: headlines(r.Series, "goroutine spawn+exit", "thread spawn+exit"),
-	}, err
+	}
 }
 
-func runSwitchExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.SwitchConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunSwitch(ctx, cfg)
+func switchOutcome(r workload.SwitchResult) outcome {
 	oc := outcome{
 		result:     r,
 		series:     r.Series,
@@ -399,7 +364,7 @@ func runSwitchExp(ctx context.Context, quick bool, progress workload.Progress) (
 	if hasUnit(r.Series, "ns/switch") {
 		oc.figures = append(oc.figures, figure{"latency", func() (*plot.Plot, error) { return plots.SwitchLatency(r, "ns/switch") }})
 	}
-	return oc, err
+	return oc
 }
 
 // hasUnit reports whether some series in unit has samples.
@@ -424,21 +389,14 @@ func largest(series []workload.Series, kind string) string {
 	return label
 }
 
-func runMemoryExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.MemoryConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunMemory(ctx, cfg)
-	oc := outcome{
+func memoryOutcome(r workload.MemoryResult) outcome {
+	return outcome{
 		result:   r,
 		series:   r.Series,
 		points:   r.Points,
 		figures:  []figure{{"", func() (*plot.Plot, error) { return plots.MemoryCost(r) }}},
 		headline: exactHeadlines(r.Series, largest(r.Series, "goroutine"), largest(r.Series, "thread")),
 	}
-	return oc, err
 }
 
 // exactHeadlines is headlines for full labels; empty labels are skipped.
@@ -455,13 +413,7 @@ func exactHeadlines(series []workload.Series, labels ...string) []string {
 	return out
 }
 
-func runScaleExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.ScaleConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunScale(ctx, cfg)
+func scaleOutcome(r workload.ScaleResult) outcome {
 	return outcome{
 		result: r,
 		series: r.Series,
@@ -471,16 +423,10 @@ func runScaleExp(ctx context.Context, quick bool, progress workload.Progress) (o
 			{"memory", func() (*plot.Plot, error) { return plots.ScaleMemory(r) }},
 		},
 		headline: exactHeadlines(r.Series, largest(r.Series, "goroutine"), largest(r.Series, "thread")),
-	}, err
+	}
 }
 
-func runCPUExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.CPUConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunCPU(ctx, cfg)
+func cpuOutcome(r workload.CPUResult) outcome {
 	oc := outcome{
 		result:  r,
 		series:  r.Series,
@@ -499,35 +445,23 @@ func runCPUExp(ctx context.Context, quick bool, progress workload.Progress) (out
 		}
 		if best >= 0 {
 			p := r.Points[best]
-			oc.headline = append(oc.headline, fmt.Sprintf("%s speed-up %.2fx", medianCI(r.Series[p.Series]), p.Speedup))
+			oc.headline = append(oc.headline, fmt.Sprintf("%s speed-up %s", medianCI(r.Series[p.Series]), units.Ratio(p.Speedup)))
 		}
 	}
-	return oc, err
+	return oc
 }
 
-func runIOExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.IOConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunIO(ctx, cfg)
+func ioOutcome(r workload.IOResult) outcome {
 	return outcome{
 		result:   r,
 		series:   r.Series,
 		points:   r.Points,
 		figures:  []figure{{"", func() (*plot.Plot, error) { return plots.IOLatency(r) }}},
 		headline: headlines(r.Series, "tcp, goroutine", "tcp, thread"),
-	}, err
+	}
 }
 
-func runPreemptExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.PreemptConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunPreemption(ctx, cfg)
+func preemptOutcome(r workload.PreemptResult) outcome {
 	oc := outcome{
 		result:  r,
 		series:  r.Series,
@@ -536,27 +470,20 @@ func runPreemptExp(ctx context.Context, quick bool, progress workload.Progress) 
 	// Preemption is about the worst delay; the median is given beside it.
 	for _, s := range r.Series {
 		if s.Summary.N > 0 && s.Label != "idle (ticker alone)" {
-			mx, unit := scale(s.Summary.Max, s.Unit)
-			oc.headline = append(oc.headline, fmt.Sprintf("%s: worst %s %s, median %s", s.Label, num(mx), unit, stats(s)))
+			oc.headline = append(oc.headline, fmt.Sprintf("%s: worst %s, median %s", s.Label, units.Format(s.Summary.Max, s.Unit), stats(s)))
 		}
 	}
-	return oc, err
+	return oc
 }
 
-func runEcosystemExp(ctx context.Context, quick bool, progress workload.Progress) (outcome, error) {
-	cfg := workload.EcosystemConfig{}
-	if quick {
-		cfg = cfg.Quick()
-	}
-	cfg.Progress = progress
-	r, err := workload.RunEcosystem(ctx, cfg)
+func ecosystemOutcome(r workload.EcosystemResult) outcome {
 	return outcome{
 		result:   r,
 		series:   r.Series,
 		points:   r.Points,
 		figures:  []figure{{"", func() (*plot.Plot, error) { return plots.EcosystemThreads(r) }}},
 		headline: headlines(r.Series, "syscall", "netpoll", "channel"),
-	}, err
+	}
 }
 
 // structRows turns a slice of structs into CSV rows: a header of the fields'

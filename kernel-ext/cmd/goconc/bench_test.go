@@ -12,8 +12,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/goconc/goconc/kernel-ext/claims"
 	"github.com/goconc/goconc/kernel-ext/results"
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/kernel-ext/workload"
+	"github.com/goconc/goconc/plots"
 )
 
 func TestMain(m *testing.M) {
@@ -233,26 +236,81 @@ func TestBenchInterrupted(t *testing.T) {
 	}
 }
 
-func TestScaleAndNum(t *testing.T) {
-	tests := []struct {
-		v    float64
-		unit string
+// switchSeries is a ping-pong series of seven samples around median
+// nanoseconds per switch.
+func switchSeries(label, kind string, median float64) workload.Series {
+	x := []float64{median * 0.98, median * 0.99, median, median, median, median * 1.01, median * 1.02}
+	return workload.Series{Label: label, Kind: kind, Unit: "ns/switch", Samples: x, Summary: workload.Summarize(x)}
+}
+
+func TestStats(t *testing.T) {
+	for _, tt := range []struct {
+		s    workload.Series
 		want string
 	}{
-		{312.4, "ns/op", "312 ns/op"},
-		{41_020, "ns/op", "41.0 µs/op"},
-		{20_300_000, "ns", "20.3 ms"},
-		{2.5e9, "ns", "2.50 s"},
-		{1700, "B/unit", "1.66 KiB/unit"},
-		{3 << 20, "B/unit", "3.00 MiB/unit"},
-		{1, "threads/goroutine", "1.00 threads/goroutine"},
-		{0, "threads/goroutine", "0 threads/goroutine"},
-		{-0.08, "B/unit", "-0.0800 B/unit"},
+		{switchSeries("pipe", "thread", 9500), "pipe 9.5 µs/switch (98.4% CI 9.31–9.69)"},
+		{switchSeries("chan", "goroutine", 312.4), "chan 312 ns/switch (98.4% CI 306–319)"},
+		{workload.Series{Label: "one", Unit: "B/unit", Summary: workload.Summarize([]float64{1700})}, "one 1.66 KiB/unit (one sample)"},
+		{workload.Series{Label: "none", Unit: "ns"}, "none (no samples)"},
+	} {
+		if got := medianCI(tt.s); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
 	}
-	for _, tt := range tests {
-		v, unit := scale(tt.v, tt.unit)
-		if got := num(v) + " " + unit; got != tt.want {
-			t.Errorf("%v %s: got %q, want %q", tt.v, tt.unit, got, tt.want)
+}
+
+// A median prints the same in a figure (its bar's label, on an axis in the
+// unit it is printed in), in a claims verdict and in goconc bench's line:
+// one formatter and one unit scaler (package units) serve all three.
+func TestSameFigureEverywhere(t *testing.T) {
+	for _, tc := range []struct {
+		thread, goroutine float64 // medians, ns per switch
+		want              []string
+		axis              string
+	}{
+		// Before package units, the figure printed 9500 on an ns axis and
+		// the verdict and bench 9.50 µs.
+		{9500, 180, []string{"9.5 µs", "180 ns"}, "µs per switch"},
+		{1e6 - 100, 950, []string{"1 ms", "950 ns"}, "ms per switch"},
+		{4200, 3900, []string{"4.2 µs", "3.9 µs"}, "µs per switch"},
+	} {
+		r := workload.SwitchResult{Series: []workload.Series{
+			switchSeries("goroutine ping-pong chan, GOMAXPROCS=1", "goroutine", tc.goroutine),
+			switchSeries("thread ping-pong pipe (same-cpu)", "thread", tc.thread),
+		}}
+		p, err := plots.SwitchCost(r, "ns/switch")
+		if err != nil {
+			t.Fatal(err)
+		}
+		svg, err := plots.SVG(p, plots.DefaultWidth, plots.DefaultHeight)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := claims.ContextSwitch(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		table := v.TableMarkdown()
+		lines := headlines(r.Series, "goroutine", "thread")
+		for i, want := range []string{tc.want[1], tc.want[0]} {
+			if !bytes.Contains(svg, []byte(">"+want+"</text>")) {
+				t.Errorf("figure lacks the bar label %q", want)
+			}
+			if !strings.Contains(table, "| "+want+" |") {
+				t.Errorf("verdict lacks %q:\n%s", want, table)
+			}
+			if !strings.HasPrefix(strings.SplitN(lines[i], " ", 5)[4], want+"/switch (") {
+				t.Errorf("bench printed %q, want %q", lines[i], want+"/switch")
+			}
+		}
+		if p.Y.Label.Text != tc.axis {
+			t.Errorf("value axis %q, want %q", p.Y.Label.Text, tc.axis)
+		}
+		// The ticks are labelled in the axis' unit, in the same notation.
+		for _, tk := range p.Y.Tick.Marker.Ticks(p.Y.Min, p.Y.Max) {
+			if tk.Label != "" && tk.Label != units.Exact(tk.Value) {
+				t.Errorf("tick at %v labelled %q, want %q", tk.Value, tk.Label, units.Exact(tk.Value))
+			}
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/goconc/goconc/kernel-ext/internal/assign"
 	"github.com/goconc/goconc/kernel-ext/internal/supervisor"
+	"github.com/goconc/goconc/kernel-ext/units"
 )
 
 // runGrade runs and scores a submission:
@@ -99,7 +100,7 @@ func runGrade(args []string, stdout, stderr io.Writer) error {
 	}
 	if !*quiet {
 		fmt.Fprint(stdout, rep.Text())
-		fmt.Fprintf(stdout, "(graded in %.1fs)\n", time.Since(start).Seconds())
+		fmt.Fprintf(stdout, "(graded in %s)\n", units.Duration(float64(time.Since(start))))
 	}
 	return nil
 }

@@ -20,11 +20,12 @@ package symbols
 //go:generate go tool yaegi extract -name symbols -exclude Publish github.com/goconc/goconc/kernel-ext/display
 //go:generate go tool yaegi extract -name symbols github.com/goconc/goconc/plots
 //go:generate go tool yaegi extract -name symbols gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw
-//go:generate go run github.com/goconc/goconc/kernel-ext/internal/symbols/internal/gendocs -o docs.go github.com/goconc/goconc/kernel-ext/display github.com/goconc/goconc/kernel-ext/results github.com/goconc/goconc/kernel-ext/check github.com/goconc/goconc/kernel-ext/claims github.com/goconc/goconc/plots github.com/goconc/goconc/kernel-ext/workload gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw
+//go:generate go run github.com/goconc/goconc/kernel-ext/internal/symbols/internal/gendocs -o docs.go github.com/goconc/goconc/kernel-ext/display github.com/goconc/goconc/kernel-ext/results github.com/goconc/goconc/kernel-ext/check github.com/goconc/goconc/kernel-ext/claims github.com/goconc/goconc/plots github.com/goconc/goconc/kernel-ext/workload github.com/goconc/goconc/kernel-ext/units gonum.org/v1/plot gonum.org/v1/plot/plotter gonum.org/v1/plot/plotutil gonum.org/v1/plot/vg gonum.org/v1/plot/vg/draw
 //go:generate go tool yaegi extract -name symbols github.com/goconc/goconc/kernel-ext/workload
 //go:generate go tool yaegi extract -name symbols github.com/goconc/goconc/kernel-ext/results
 //go:generate go tool yaegi extract -name symbols github.com/goconc/goconc/kernel-ext/claims
 //go:generate go tool yaegi extract -name symbols github.com/goconc/goconc/kernel-ext/check
+//go:generate go tool yaegi extract -name symbols github.com/goconc/goconc/kernel-ext/units
 
 import "reflect"
 
