@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
@@ -123,7 +122,7 @@ func scalePoints(res workload.ScaleResult, y func(workload.ScalePoint) float64) 
 	for _, kind := range slices.Sorted(maps.Keys(samples)) {
 		s := Series{Name: plural(kind)}
 		for _, n := range slices.Sorted(maps.Keys(samples[kind])) {
-			m := median(samples[kind][n])
+			m := workload.Median(samples[kind][n])
 			s.X = append(s.X, float64(n))
 			s.Y = append(s.Y, m)
 			maxY = math.Max(maxY, m)
@@ -301,12 +300,6 @@ func scaleSeries(series []Series, div float64) {
 	}
 }
 
-func median(v []float64) float64 {
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return stat.Quantile(0.5, stat.Empirical, s, nil)
-}
-
 // plural names a kind of worker in a legend: "goroutine" → "goroutines".
 func plural(kind string) string {
 	if kind == "" || strings.HasSuffix(kind, "s") {
@@ -338,7 +331,7 @@ func BlockedMemory(mem workload.MemoryResult, maxThreads int) (*plot.Plot, error
 	}
 	perT := math.Max(mem.ThreadFit.Slope, 1)
 	if len(kstack) > 0 {
-		perT += math.Max(median(kstack), 0)
+		perT += math.Max(workload.Median(kstack), 0)
 	}
 	g := Series{Name: "goroutines"}
 	t := Series{Name: "OS threads"}

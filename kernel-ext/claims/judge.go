@@ -77,13 +77,6 @@ func medianOf(exp string, series []workload.Series, prefixes ...string) (float64
 	return s.Summary.Median, s, nil
 }
 
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	return workload.Summarize(xs).Median
-}
-
 // Spawn judges the row "Thread spawn" from RunSpawn's result: starting an
 // OS thread ("thread spawn to running", the figure closest to the seed's)
 // against spawning a goroutine ("goroutine spawn (loop only)", the seed's
@@ -263,11 +256,11 @@ func memoryPerUnit(r workload.MemoryResult) (g, threadRSS, threadKStack, threadS
 			tKStack = append(tKStack, p.KernelStackPerUnit)
 		}
 	}
-	g = median(gRSS)
+	g = workload.Median(gRSS)
 	if !(g > 0) {
 		return 0, 0, 0, 0, fmt.Errorf("claims: memory: resident memory per goroutine at N=%d is %v bytes, want a positive figure", gN, g)
 	}
-	return g, median(tRSS), math.Max(0, median(tKStack)), median(tSize), nil
+	return g, workload.Median(tRSS), math.Max(0, workload.Median(tKStack)), workload.Median(tSize), nil
 }
 
 // Scalability judges the row "Scalability" from RunScale's result: how many
@@ -309,14 +302,14 @@ func Scalability(r workload.ScaleResult) (Verdict, error) {
 		{Label: "threads", Value: float64(capThreads), Unit: "at most"},
 		{Label: "tasks / goroutines", Value: float64(g.n), Unit: "run"},
 		{Label: "threads run", Value: float64(t.n), Unit: "threads"},
-		{Label: "time per goroutine at the largest N", Value: median(g.perUnit), Unit: "ns"},
-		{Label: "time per thread at the largest N", Value: median(t.perUnit), Unit: "ns"},
-		{Label: "memory per goroutine at the largest N", Value: median(g.rssUnit), Unit: "B"},
-		{Label: "memory per thread at the largest N", Value: median(t.rssUnit), Unit: "B"},
+		{Label: "time per goroutine at the largest N", Value: workload.Median(g.perUnit), Unit: "ns"},
+		{Label: "time per thread at the largest N", Value: workload.Median(t.perUnit), Unit: "ns"},
+		{Label: "memory per goroutine at the largest N", Value: workload.Median(g.rssUnit), Unit: "B"},
+		{Label: "memory per thread at the largest N", Value: workload.Median(t.rssUnit), Unit: "B"},
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "The sweep ran up to %s goroutines (%s each to start and finish, %s resident each) and %s OS threads (%s each, %s resident each). This process may have at most about %s threads, a limit set by %s. ",
-		units.Count(g.n), units.Duration(median(g.perUnit)), units.Bytes(median(g.rssUnit)), units.Count(t.n), units.Duration(median(t.perUnit)), units.Bytes(median(t.rssUnit)), units.Count(capThreads), limitName(r.Limits.Limiting))
+		units.Count(g.n), units.Duration(workload.Median(g.perUnit)), units.Bytes(workload.Median(g.rssUnit)), units.Count(t.n), units.Duration(workload.Median(t.perUnit)), units.Bytes(workload.Median(t.rssUnit)), units.Count(capThreads), limitName(r.Limits.Limiting))
 	switch {
 	case g.n < Millions:
 		v.Inconclusive = true
@@ -411,7 +404,7 @@ func UseCase(cpu workload.CPUResult, io workload.IOResult) (Verdict, error) {
 		if len(gTput) == 0 || len(tTput) == 0 {
 			continue
 		}
-		gt, tt := median(gTput), median(tTput)
+		gt, tt := workload.Median(gTput), workload.Median(tTput)
 		ioOK = ioOK && gt >= ThroughputSlack*tt
 		v.Measured = append(v.Measured,
 			Figure{Label: mode + " I/O: goroutine per request", Value: gt, Unit: "req/s, " + units.Count(gPeak) + " threads"},
@@ -532,7 +525,7 @@ func Ecosystem(r workload.EcosystemResult) (Verdict, error) {
 	if !ok {
 		return Verdict{}, fmt.Errorf("claims: ecosystem: no %q points in the result", workload.WaitNetpoll)
 	}
-	s, q := median(sys), median(poll)
+	s, q := workload.Median(sys), workload.Median(poll)
 	v := newVerdict(RowEcosystem, r.Env)
 	v.Seed = []Figure{
 		{Label: "blocking call", Text: "holds an executor thread: needs spawn_blocking"},
@@ -543,7 +536,7 @@ func Ecosystem(r workload.EcosystemResult) (Verdict, error) {
 		{Label: "async-aware I/O", Value: q, Unit: "threads added per goroutine waiting on the poller"},
 	}
 	if c, ok := perKind[workload.WaitChannel]; ok {
-		v.Measured = append(v.Measured, Figure{Label: "channel wait", Value: median(c), Unit: "threads added per goroutine"})
+		v.Measured = append(v.Measured, Figure{Label: "channel wait", Value: workload.Median(c), Unit: "threads added per goroutine"})
 	}
 	v.Holds = s >= BlockingThreads && q <= PollerThreads
 	var b strings.Builder

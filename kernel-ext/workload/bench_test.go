@@ -213,15 +213,9 @@ func BenchmarkMemory(b *testing.B) {
 				}
 				per = append(per, pt.RSSPerUnit)
 			}
-			b.ReportMetric(median(per), "B/"+c.kind)
+			b.ReportMetric(Median(per), "B/"+c.kind)
 		})
 	}
-}
-
-func median(x []float64) float64 {
-	x = slices.Clone(x)
-	slices.Sort(x)
-	return stat.Quantile(0.5, stat.Empirical, x, nil)
 }
 
 // BenchmarkScale: start, release and join N goroutines or threads per op.
@@ -242,7 +236,7 @@ func BenchmarkScale(b *testing.B) {
 				}
 				per = append(per, pt.PerUnitNs)
 			}
-			b.ReportMetric(median(per), "ns/unit")
+			b.ReportMetric(Median(per), "ns/unit")
 		})
 	}
 }
@@ -305,8 +299,8 @@ func BenchmarkIO(b *testing.B) {
 					}
 					thr, threads = append(thr, pt.Throughput), append(threads, float64(pt.PeakThreads))
 				}
-				b.ReportMetric(median(thr), "req/s")
-				b.ReportMetric(median(threads), "peak-threads")
+				b.ReportMetric(Median(thr), "req/s")
+				b.ReportMetric(Median(threads), "peak-threads")
 			})
 		}
 	}
@@ -346,7 +340,7 @@ func BenchmarkEcosystem(b *testing.B) {
 				}
 				added = append(added, float64(pt.Added))
 			}
-			b.ReportMetric(median(added), "threads-added")
+			b.ReportMetric(Median(added), "threads-added")
 		})
 	}
 }

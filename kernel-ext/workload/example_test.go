@@ -118,6 +118,11 @@ func ExampleRunThreadExhaustion() {
 	fmt.Printf("child exited with status %d:\n%.60s\n", cr.ExitCode, cr.Stderr)
 }
 
+func ExampleMedian() {
+	fmt.Println(workload.Median([]float64{12, 10, 40, 11}))
+	// Output: 11
+}
+
 func ExampleSummarize() {
 	s := workload.Summarize([]float64{12, 10, 11, 13, 10, 12, 11, 40, 11, 12})
 	fmt.Printf("median %.0f, p5 %.0f, p95 %.0f, 95%% CI [%.0f, %.0f] (coverage %.3f)\n",

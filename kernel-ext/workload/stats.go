@@ -32,6 +32,23 @@ type Summary struct {
 	CILevel float64 `json:"ci_level"` // the interval's exact coverage, ≥ 0.95 when N ≥ 6
 }
 
+// Median returns the median of samples as Summarize computes it (the
+// empirical quantile: one of the samples), or NaN when there are none. It
+// does not modify samples.
+func Median(samples []float64) float64 {
+	if len(samples) == 0 {
+		return math.NaN()
+	}
+	x := slices.Clone(samples)
+	slices.Sort(x)
+	return median(x)
+}
+
+// median returns the median of sorted, which is not empty.
+func median(sorted []float64) float64 {
+	return stat.Quantile(0.5, stat.Empirical, sorted, nil)
+}
+
 // Summarize computes a Summary of samples. It does not modify samples. An
 // empty sample gives a zero Summary; NaN values are not expected.
 func Summarize(samples []float64) Summary {
@@ -43,7 +60,7 @@ func Summarize(samples []float64) Summary {
 	slices.Sort(x)
 	s := Summary{
 		N:      n,
-		Median: stat.Quantile(0.5, stat.Empirical, x, nil),
+		Median: median(x),
 		P5:     stat.Quantile(0.05, stat.Empirical, x, nil),
 		P95:    stat.Quantile(0.95, stat.Empirical, x, nil),
 		Mean:   stat.Mean(x, nil),

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -89,6 +90,28 @@ func TestSummarize(t *testing.T) {
 	}
 	if (Summarize(nil) != Summary{}) {
 		t.Error("empty sample: want zero Summary")
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, tc := range []struct {
+		x    []float64
+		want float64
+	}{
+		{[]float64{3, 1, 2}, 2},
+		{[]float64{4, 1, 3, 2}, 2}, // empirical: a sample, not a mean of two
+		{[]float64{7}, 7},
+	} {
+		x := append([]float64(nil), tc.x...)
+		if got := Median(x); got != tc.want || got != Summarize(x).Median {
+			t.Errorf("Median(%v) = %v, want %v (and Summarize's median)", tc.x, got, tc.want)
+		}
+		if x[0] != tc.x[0] {
+			t.Errorf("Median(%v) modified its input", tc.x)
+		}
+	}
+	if m := Median(nil); !math.IsNaN(m) {
+		t.Errorf("Median(nil) = %v, want NaN", m)
 	}
 }
 

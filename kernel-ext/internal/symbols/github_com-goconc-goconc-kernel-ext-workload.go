@@ -21,6 +21,7 @@ func init() {
 		"ChildPreempt":        reflect.ValueOf(constant.MakeFromLiteral("\"preempt\"", token.STRING, 0)),
 		"CurrentEnv":          reflect.ValueOf(workload.CurrentEnv),
 		"ErrThreadBound":      reflect.ValueOf(&workload.ErrThreadBound).Elem(),
+		"Median":              reflect.ValueOf(workload.Median),
 		"NoWarmup":            reflect.ValueOf(constant.MakeFromLiteral("-1", token.INT, 0)),
 		"PlacementFree":       reflect.ValueOf(workload.PlacementFree),
 		"PlacementSameCPU":    reflect.ValueOf(workload.PlacementSameCPU),
