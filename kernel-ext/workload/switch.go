@@ -509,166 +509,222 @@ const (
 // ns per task per iteration for each. g is the driver's thread group for the
 // thread and baseline modes.
 func runBrigade(ctx context.Context, mode brigadeMode, k, iters int, g *threadGroup) ([]float64, error) {
-	out := make([]float64, 0, iters)
+	b, err := newBrigade(mode, k)
+	if err != nil {
+		return nil, err
+	}
+	return timeBlocks(ctx, b, g, iters, 1, k)
+}
+
+// newBrigade returns the chain of k tasks of mode as a pingPonger whose
+// ops(n) sends n bytes along the whole chain, one after the other.
+func newBrigade(mode brigadeMode, k int) (pingPonger, error) {
+	if mode == brigadeChan {
+		b := &chanBrigade{links: make([]chan byte, k+1)}
+		for i := range b.links {
+			b.links[i] = make(chan byte)
+		}
+		return b, nil
+	}
+	pairs, err := socketPairs(k+1, mode == brigadeNetpoll)
+	if err != nil {
+		return nil, err
+	}
 	switch mode {
-	case brigadeChan:
-		links := make([]chan byte, k+1)
-		for i := range links {
-			links[i] = make(chan byte)
-		}
-		for i := range k {
-			go func() {
-				for b := range links[i] {
-					links[i+1] <- b
-				}
-				close(links[i+1])
-			}()
-		}
-		defer func() {
-			close(links[0])
-			for range links[k] {
-			}
-		}()
-		for range iters {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			t := time.Now()
-			links[0] <- 1
-			<-links[k]
-			out = append(out, ns(time.Since(t), k))
-		}
-		return out, nil
-	}
-
-	// Socket pairs: pair[i][0] is written by stage i-1 (the driver for
-	// i = 0), pair[i][1] read by stage i (the driver for i = k).
-	pairs := make([][2]int, 0, k+1)
-	defer func() {
-		for _, p := range pairs {
-			unix.Close(p[0])
-			unix.Close(p[1])
-		}
-	}()
-	flags := unix.SOCK_STREAM | unix.SOCK_CLOEXEC
-	if mode == brigadeNetpoll {
-		flags |= unix.SOCK_NONBLOCK
-	}
-	for range k + 1 {
-		p, err := unix.Socketpair(unix.AF_UNIX, flags, 0)
-		if err != nil {
-			return nil, fmt.Errorf("socketpair: %w", err)
-		}
-		pairs = append(pairs, p)
-	}
-	one := []byte{1}
-	buf := []byte{0}
-	if mode == brigadeBaseline {
-		for range iters {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			t := time.Now()
-			for _, p := range pairs {
-				if err := writeFull(p[0], one); err != nil {
-					return out, err
-				}
-				if err := readFull(p[1], buf); err != nil {
-					return out, err
-				}
-			}
-			out = append(out, ns(time.Since(t), k))
-		}
-		return out, nil
-	}
-
-	if mode == brigadeNetpoll {
+	case brigadeNetpoll:
 		// os.NewFile registers non-blocking descriptors with the poller,
 		// so blocked reads park the goroutine, not the thread. The files
 		// take the descriptors over: closing one must be the last close,
 		// so that the peer sees end of file.
-		files := make([][2]*os.File, k+1)
+		b := &pollBrigade{files: make([][2]*os.File, len(pairs))}
 		for i, p := range pairs {
-			files[i] = [2]*os.File{os.NewFile(uintptr(p[0]), "brigade"), os.NewFile(uintptr(p[1]), "brigade")}
+			b.files[i] = [2]*os.File{os.NewFile(uintptr(p[0]), "brigade"), os.NewFile(uintptr(p[1]), "brigade")}
 		}
-		pairs = nil
-		defer func() {
-			for _, f := range files {
-				f[0].Close()
-				f[1].Close()
-			}
-		}()
-		var wg sync.WaitGroup
-		for i := range k {
-			wg.Go(func() {
-				b := make([]byte, 1)
-				for {
-					if _, err := files[i][1].Read(b); err != nil {
-						files[i+1][0].Close()
-						return
-					}
-					if _, err := files[i+1][0].Write(b); err != nil {
-						return
-					}
-				}
-			})
-		}
-		defer wg.Wait()
-		defer files[0][0].Close()
-		for range iters {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			t := time.Now()
-			if _, err := files[0][0].Write(one); err != nil {
-				return out, err
-			}
-			if _, err := files[k][1].Read(buf); err != nil {
-				return out, err
-			}
-			out = append(out, ns(time.Since(t), k))
-		}
-		return out, nil
+		return b, nil
+	case brigadeBaseline:
+		return &baselineBrigade{pairs: pairs}, nil
 	}
+	return &threadBrigade{pairs: pairs}, nil
+}
 
-	// Thread brigade: each task a locked (pinned) thread in blocking
-	// read(2)/write(2); closing its output tells the next one to stop.
-	for i := range k {
+// socketPairs returns n Unix stream socket pairs, non-blocking when asked.
+// In a brigade, pair[i][0] is written by stage i-1 (the driver for i = 0)
+// and pair[i][1] read by stage i (the driver for the last pair).
+func socketPairs(n int, nonblock bool) ([][2]int, error) {
+	flags := unix.SOCK_STREAM | unix.SOCK_CLOEXEC
+	if nonblock {
+		flags |= unix.SOCK_NONBLOCK
+	}
+	pairs := make([][2]int, 0, n)
+	for range n {
+		p, err := unix.Socketpair(unix.AF_UNIX, flags, 0)
+		if err != nil {
+			closePairs(pairs)
+			return nil, fmt.Errorf("socketpair: %w", err)
+		}
+		pairs = append(pairs, p)
+	}
+	return pairs, nil
+}
+
+func closePairs(pairs [][2]int) {
+	for _, p := range pairs {
+		unix.Close(p[0])
+		unix.Close(p[1])
+	}
+}
+
+// chanBrigade is a chain of goroutines linked by unbuffered channels.
+type chanBrigade struct{ links []chan byte }
+
+func (b *chanBrigade) start(*threadGroup) {
+	for i := range len(b.links) - 1 {
+		go func() {
+			for v := range b.links[i] {
+				b.links[i+1] <- v
+			}
+			close(b.links[i+1])
+		}()
+	}
+}
+
+func (b *chanBrigade) ops(n int) error {
+	last := b.links[len(b.links)-1]
+	for range n {
+		b.links[0] <- 1
+		<-last
+	}
+	return nil
+}
+
+func (b *chanBrigade) stop() error {
+	close(b.links[0])
+	for range b.links[len(b.links)-1] {
+	}
+	return nil
+}
+
+// threadBrigade is a chain of locked (pinned) threads, each in blocking
+// read(2)/write(2) on socket pairs; closing its output tells the next one
+// to stop.
+type threadBrigade struct{ pairs [][2]int }
+
+func (b *threadBrigade) start(g *threadGroup) {
+	for i := range len(b.pairs) - 1 {
 		g.goLocked(i+1, func() error {
-			b := []byte{0}
-			defer unix.Shutdown(pairs[i+1][0], unix.SHUT_WR)
+			buf := []byte{0}
+			defer unix.Shutdown(b.pairs[i+1][0], unix.SHUT_WR)
 			for {
-				if err := readFull(pairs[i][1], b); err != nil {
+				if err := readFull(b.pairs[i][1], buf); err != nil {
 					if err == errEOF {
 						return nil
 					}
 					return err
 				}
-				if err := writeFull(pairs[i+1][0], b); err != nil {
+				if err := writeFull(b.pairs[i+1][0], buf); err != nil {
 					return err
 				}
 			}
 		})
 	}
-	// Shut down the first link when done, then wait for the chain to drain
-	// before the deferred closes run.
-	defer func() {
-		unix.Shutdown(pairs[0][0], unix.SHUT_WR)
-		for readFull(pairs[k][1], buf) == nil {
+}
+
+func (b *threadBrigade) ops(n int) error {
+	buf := []byte{1}
+	last := b.pairs[len(b.pairs)-1]
+	for range n {
+		if err := writeFull(b.pairs[0][0], buf); err != nil {
+			return err
 		}
-	}()
-	for range iters {
-		if err := ctx.Err(); err != nil {
-			return out, err
+		if err := readFull(last[1], buf); err != nil {
+			return err
 		}
-		t := time.Now()
-		if err := writeFull(pairs[0][0], one); err != nil {
-			return out, err
-		}
-		if err := readFull(pairs[k][1], buf); err != nil {
-			return out, err
-		}
-		out = append(out, ns(time.Since(t), k))
 	}
-	return out, nil
+	return nil
+}
+
+// stop shuts the first link down and waits for the chain to drain: every
+// stage has shut its output down, and touches no descriptor any more, before
+// the descriptors close.
+func (b *threadBrigade) stop() error {
+	unix.Shutdown(b.pairs[0][0], unix.SHUT_WR)
+	buf := []byte{0}
+	for readFull(b.pairs[len(b.pairs)-1][1], buf) == nil {
+	}
+	closePairs(b.pairs)
+	return nil
+}
+
+// pollBrigade is a chain of goroutines reading and writing non-blocking
+// sockets through the network poller.
+type pollBrigade struct {
+	files [][2]*os.File
+	wg    sync.WaitGroup
+}
+
+func (b *pollBrigade) start(*threadGroup) {
+	for i := range len(b.files) - 1 {
+		b.wg.Go(func() {
+			buf := make([]byte, 1)
+			for {
+				if _, err := b.files[i][1].Read(buf); err != nil {
+					b.files[i+1][0].Close()
+					return
+				}
+				if _, err := b.files[i+1][0].Write(buf); err != nil {
+					return
+				}
+			}
+		})
+	}
+}
+
+func (b *pollBrigade) ops(n int) error {
+	buf := []byte{1}
+	last := b.files[len(b.files)-1]
+	for range n {
+		if _, err := b.files[0][0].Write(buf); err != nil {
+			return err
+		}
+		if _, err := last[1].Read(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *pollBrigade) stop() error {
+	b.files[0][0].Close()
+	b.wg.Wait()
+	for _, f := range b.files {
+		f[0].Close()
+		f[1].Close()
+	}
+	return nil
+}
+
+// baselineBrigade passes the byte through every link on the driver's own
+// thread: the cost of the system calls without any switch.
+type baselineBrigade struct{ pairs [][2]int }
+
+func (b *baselineBrigade) start(*threadGroup) {}
+
+func (b *baselineBrigade) ops(n int) error {
+	buf := []byte{1}
+	for range n {
+		for _, p := range b.pairs {
+			if err := writeFull(p[0], buf); err != nil {
+				return err
+			}
+			if err := readFull(p[1], buf); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (b *baselineBrigade) stop() error {
+	closePairs(b.pairs)
+	return nil
 }
