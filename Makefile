@@ -98,9 +98,14 @@ test-e2e: build
 	  GOCONC_BROWSER_NOTEBOOK=$(CURDIR)/notebooks/03-resource-cost.ipynb GOCONC_BROWSER_EXPECT="Verdict" \
 	  GOCONC_SCREENSHOT=$(CURDIR)/build/browser-screenshot.png $(PYTHON) -m unittest -v test_browser
 
+# bench measures the kernel's start and a trivial cell against their floors
+# (a Go kernel that evaluates nothing, built here and not installed; a
+# pyzmq kernel that answers at once) and ipykernel, in one run. A benchmark,
+# not a test: it prints the ratios and the targets, and asserts nothing.
 bench: deps build
+	$(GO) build -o build/bench/ ./kernel-ext/internal/floorkernel
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test
-	$(E2E_ENV) $(PYTHON) kernel-ext/e2e/bench_kernel.py
+	$(E2E_ENV) $(PYTHON) kernel-ext/e2e/bench_kernel.py --floor-kernel build/bench/floorkernel $(BENCH_ARGS)
 
 # reliability runs issue 5's list of bad inputs against a live kernel and
 # prints one line per case (survived / state kept / error text) and a total.

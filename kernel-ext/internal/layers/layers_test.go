@@ -48,6 +48,8 @@ var rules = []rule{
 		"the worker protocol is shared by both sides and carries repl values only"},
 	{mod + "kernel-ext/internal/assign", join(goconcInternal, []string{mod + "kernel-ext/..."}), []string{mod + "kernel-ext/internal/repl", mod + "kernel-ext/check", mod + "kernel-ext/units", mod + "kernel-ext/internal/assign"},
 		"course tooling runs cells through a repl.Interpreter and checks with package check"},
+	{mod + "kernel-ext/internal/floorkernel", join(goconcInternal, yaegi, gonumPlot), []string{mod + "kernel-ext/internal/floorkernel", mod + "kernel-ext/internal/jupyter", mod + "kernel-ext/internal/kernel", mod + "kernel-ext/internal/repl", mod + "kernel-ext/internal/version"},
+		"the floor make bench measures goconc-kernel's start against is the transport and the dispatcher alone"},
 	{mod + "kernel-ext/units", []string{mod + "...", "github.com/...", "gonum.org/...", "golang.org/..."}, []string{mod + "kernel-ext/units"},
 		"units is a leaf that every printer may import: the standard library only"},
 	{mod + "kernel-ext/claims", join(yaegi, zmq, goconcInternal), nil,
