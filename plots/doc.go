@@ -8,7 +8,12 @@
 // axes with their units, titles the figure, adds a legend when there is
 // more than one series and chooses logarithmic axes when the values span
 // decades, so that a figure is readable at notebook width (DefaultWidth ×
-// DefaultHeight) without further tweaking. The returned *plot.Plot can
+// DefaultHeight) without further tweaking. Numbers are printed as package
+// units prints them everywhere else (verdicts, goconc bench): an axis of
+// durations or byte sizes takes the unit of its largest value, its ticks
+// are labelled in that unit's notation, and each printed value (a bar's
+// median, a legend's worst delay) carries its own unit, so that a median
+// of 9500 ns reads "9.5 µs" in a figure as in a verdict. The returned *plot.Plot can
 // still be adjusted before it is rendered.
 //
 // Adapters draw the results of the native experiments of package workload
