@@ -95,6 +95,10 @@ type Session struct {
 	packages map[string]map[string]reflect.Value
 	pkgNames map[string]string // import path → package name
 	docs     map[string]string
+	// sources are the declarations as written, for native cells (see
+	// Declarations); sourceNames[i] are the names sources[i] declares.
+	sources     []Source
+	sourceNames [][]string
 }
 
 // leftoverLimit bounds how long an interrupt waits for the interrupted
@@ -286,6 +290,7 @@ func (s *Session) Execute(ctx context.Context, code string) repl.Result {
 		}
 	}
 	s.index(c)
+	s.recordSources(code)
 	if c.Stmts == nil {
 		return repl.Result{}
 	}
