@@ -40,7 +40,7 @@ deps-browser:
 # command line), goconc-kernel (what kernel.json runs) and goconc-worker
 # (where cells run; the kernel starts it beside itself).
 build:
-	$(GO) build -o bin/ ./kernel-ext/cmd/...
+	$(GO) build -ldflags "-X github.com/goconc/goconc/kernel-ext/internal/native.buildSource=$(CURDIR)" -o bin/ ./kernel-ext/cmd/...
 
 # install puts the kernelspec where the user's Jupyter (Notebook, Lab,
 # console) finds it: the active conda environment, else the user's data dir.

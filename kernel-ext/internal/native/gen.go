@@ -216,12 +216,12 @@ func %[4]stypeName(t %[6]s.Type) string {
 }
 
 // timingHelpers declares what %%time measures inside the program: GC
-// cycles and threads created, exactly, from the runtime; the peaks of
-// goroutines and OS threads by sampling every 10 ms (and at start and
-// end), which can miss a peak shorter than that.
+// cycles, exactly, from the runtime; the peaks of goroutines and OS threads
+// by sampling every 10 ms (and at start and end), which can miss a peak
+// shorter than that; the threads alive at the end.
 func (g *gen) timingHelpers() {
 	fmtP, os, rt, metrics, pprof, tm, atomic, strings, strconv := g.use("fmt", "fmt"), g.use("os", "os"), g.use("runtime", "runtime"),
-		g.use("metrics", "runtime/metrics"), g.use("pprof", "runtime/pprof"), g.use("time", "time"), g.use("atomic", "sync/atomic"),
+		g.use("metrics", "runtime/metrics"), "", g.use("time", "time"), g.use("atomic", "sync/atomic"),
 		g.use("strings", "strings"), g.use("strconv", "strconv")
 	g.printf(`
 /*line generated.go:1:1*/
@@ -235,15 +235,23 @@ func %[1]ssample(self int) {
 	if g := int64(%[4]s.NumGoroutine() - self); g > %[1]speakG.Load() {
 		%[1]speakG.Store(g)
 	}
-	if b, err := %[3]s.ReadFile("/proc/self/status"); err == nil {
-		for _, line := range %[9]s.Split(string(b), "\n") {
-			if v, ok := %[9]s.CutPrefix(line, "Threads:"); ok {
-				if n, err := %[10]s.ParseInt(%[9]s.TrimSpace(v), 10, 64); err == nil && n > %[1]speakT.Load() {
-					%[1]speakT.Store(n)
-				}
-			}
+	if n := %[1]sthreadsNow(); n > %[1]speakT.Load() {
+		%[1]speakT.Store(n)
+	}
+}
+
+func %[1]sthreadsNow() int64 {
+	b, err := %[3]s.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range %[9]s.Split(string(b), "\n") {
+		if v, ok := %[9]s.CutPrefix(line, "Threads:"); ok {
+			n, _ := %[10]s.ParseInt(%[9]s.TrimSpace(v), 10, 64)
+			return n
 		}
 	}
+	return -1
 }
 
 func %[1]stimingStart() {
@@ -273,7 +281,7 @@ func %[1]stimingEnd() {
 	if s[0].Value.Kind() == %[5]s.KindUint64 {
 		gc = s[0].Value.Uint64()
 	}
-	%[2]s.Fprintf(%[1]sout, "timing %%d %%d %%d %%d\n", gc, %[6]s.Lookup("threadcreate").Count(), %[1]speakG.Load(), %[1]speakT.Load())
+	%[2]s.Fprintf(%[1]sout, "timing %%d %%d %%d %%d\n", gc, %[1]sthreadsNow(), %[1]speakG.Load(), %[1]speakT.Load())
 }
 `, hidden, fmtP, os, rt, metrics, pprof, tm, atomic, strings, strconv)
 

@@ -636,3 +636,7 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// EarlierNames returns the names declared by the earlier declaration the
+// generated program carries under file (see Diag.File).
+func (p *Program) EarlierNames(file string) []string { return p.earlier[file] }

@@ -28,11 +28,11 @@ const DisplayFDsEnv = "GOCONC_DISPLAY_FDS"
 
 // RunOptions configure Run.
 type RunOptions struct {
-	// Stdout and Stderr are the program's standard output and error: the
-	// worker's own files, so that the program writes to the pipes the
-	// supervisor streams. Stderr is copied (the runner keeps its end to
-	// report a panic), Stdout is inherited as it is.
-	Stdout, Stderr *os.File
+	// Stdout and Stderr are the program's standard output and error. The
+	// worker passes its own files, so that the program writes to the pipes
+	// the supervisor streams: an *os.File Stdout is inherited as it is;
+	// Stderr is copied (the runner keeps its tail to report a panic).
+	Stdout, Stderr io.Writer
 	// Dir is the working directory; Env the environment (nil: the
 	// process's).
 	Dir string
@@ -87,7 +87,7 @@ type Value struct {
 // ChildTiming is what a native program measured of itself for %%time.
 type ChildTiming struct {
 	GCCycles       uint64
-	ThreadsCreated int
+	ThreadsAtEnd   int
 	PeakGoroutines int
 	PeakThreads    int
 }
@@ -344,7 +344,7 @@ func parseRecords(records []string, out *Outcome) {
 			}
 		case "timing":
 			var t ChildTiming
-			if _, err := fmt.Sscan(rest, &t.GCCycles, &t.ThreadsCreated, &t.PeakGoroutines, &t.PeakThreads); err == nil {
+			if _, err := fmt.Sscan(rest, &t.GCCycles, &t.ThreadsAtEnd, &t.PeakGoroutines, &t.PeakThreads); err == nil {
 				out.Timing = &t
 			}
 		}

@@ -27,6 +27,9 @@ func magicHelp() [][2]string {
 		{"%goroutines", "number of goroutines and OS threads of the worker, and the goroutines grouped by state (chan receive, sleep, ...)"},
 		{"%restart", "restart the worker, losing all state; %restart K=V ... sets the environment of the new worker (first line of a cell only)"},
 		{"%doc", "%doc NAME shows the documentation of NAME (strings.Split, workload.RunSpawn, ...) in the pager"},
+		{"%%native", "compile the cell with the Go toolchain and run it as a program (a child process): full speed, all of Go; %%native -o NAME binds its final expression to NAME in the session"},
+		{"%%bench", "run the cell as benchmarks (testing.B): setup, then \"// bench: NAME\" lines each starting a benchmark; -count N (6), -benchtime D (100ms)"},
+		{"%%time", "time the cell (interpreted or %%native): wall, user and system time, context switches, GC cycles, peak goroutines and threads"},
 		{"%help", "this list"},
 	}
 }
@@ -76,6 +79,9 @@ func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
 func (s *server) runMagic(line string) (page map[string]any, err error) {
 	name, args, _ := strings.Cut(line, " ")
 	args = strings.TrimSpace(args)
+	if strings.HasPrefix(name, "%%") {
+		return nil, nil // cell magics change how the cell runs: executeCell
+	}
 	if name == "%doc" {
 		return s.magicDoc(args)
 	}
@@ -105,7 +111,8 @@ func (s *server) runPlainMagic(name, args string) error {
 		return s.magicGoroutines(args)
 	case "%help":
 		var b strings.Builder
-		b.WriteString("Magics: lines starting with % at the top of a cell, one per line; the rest of the cell runs as Go.\n")
+		b.WriteString("Magics: lines starting with % at the top of a cell, one per line; the rest of the cell runs as Go.\n" +
+			"Cell magics (%%) change how the whole cell runs; %%time combines with %%native and %%bench.\n")
 		for _, h := range magicHelp() {
 			fmt.Fprintf(&b, "  %-12s %s\n", h[0], h[1])
 		}

@@ -376,7 +376,7 @@ func (s *server) execute(run *running, code string) {
 		}
 	}
 	if !isBlank(goCode) {
-		res = s.eval.Execute(run.ctx, goCode)
+		res = s.executeCell(run, magics, goCode) // cell magics: native.go
 	}
 	if res.Page == nil {
 		res.Page = page
