@@ -91,7 +91,7 @@ test-go:
 
 test-e2e: build
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test
-	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_conformance test_client test_reliability
+	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_conformance test_client test_reliability test_native
 	cd kernel-ext/e2e && $(E2E_ENV) $(PYTHON) -m unittest -v test_notebooks
 	cd kernel-ext/e2e && GOCONC_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m unittest -v test_assign
 	cd kernel-ext/e2e && $(E2E_ENV) GOCONC_BROWSER_REQUIRED=1 \

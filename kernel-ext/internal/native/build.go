@@ -215,6 +215,37 @@ func (b *Builder) Build(ctx context.Context, p *Program) (string, BuildInfo, err
 	return exe, info, nil
 }
 
+// BuildCell generates the program of req and builds it. A final
+// expression that turns out to be a call with no value (which only the
+// compiler can tell) is run as a statement instead.
+func (b *Builder) BuildCell(ctx context.Context, req Request) (*Program, string, BuildInfo, error) {
+	p, err := Generate(req)
+	if err != nil {
+		return nil, "", BuildInfo{}, err
+	}
+	exe, info, err := b.Build(ctx, p)
+	var ce *CompileError
+	if errors.As(err, &ce) && p.Result && noValue(ce, p) {
+		req.NoResult = true
+		if p2, err2 := Generate(req); err2 == nil {
+			p = p2
+			exe, info, err = b.Build(ctx, p)
+		}
+	}
+	return p, exe, info, err
+}
+
+// noValue tells whether the compiler refused the final expression for
+// having no value.
+func noValue(ce *CompileError, p *Program) bool {
+	for _, d := range ce.Diags {
+		if d.File == CellFile && d.Line == p.ResultLine && strings.Contains(d.Msg, "(no value) used as value") {
+			return true
+		}
+	}
+	return false
+}
+
 // linkFlags are the linker flags besides the files: -w leaves out DWARF
 // (debuggers' information, not needed for stack traces), a quarter of the
 // link time.
@@ -543,4 +574,3 @@ func (h *hasher) sum() string {
 	return hex.EncodeToString(s[:])
 }
 
-var _ = errors.New

@@ -27,6 +27,6 @@
 // report a panic), displays made with package display come back through a
 // pipe of their own and are acknowledged once delivered, and the program's
 // report (final value, benchmark lines, %%time figures) through another.
-// Cancelling the context sends SIGINT to the program's process group, then
+// Cancelling the context sends SIGTERM to the program's process group, then
 // SIGKILL after a grace period.
 package native

@@ -617,6 +617,13 @@ func blankExcept(src string, keep []*part) string {
 		for i := pt.start; i < pt.end; i++ {
 			kept[i] = true
 		}
+		// The semicolon that ends a part on a line shared with the next.
+		for i := pt.end; i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == ';'); i++ {
+			if src[i] == ';' {
+				kept[i] = true
+				break
+			}
+		}
 	}
 	for i := range b {
 		if !kept[i] && b[i] != '\n' && b[i] != '\t' {

@@ -41,7 +41,7 @@ type RunOptions struct {
 	// publish; they return once the display was delivered.
 	Display     func(repl.Display)
 	ClearOutput func(wait bool)
-	// Grace is how long an interrupted program has between SIGINT and
+	// Grace is how long an interrupted program has between SIGTERM and
 	// SIGKILL.
 	Grace time.Duration
 }
@@ -114,9 +114,12 @@ func (e *ExitError) Error() string {
 // stderrTail bounds the standard error kept to report a panic.
 const stderrTail = 64 << 10
 
-// Run runs the native program exe. Cancelling ctx interrupts it: SIGINT to
-// its process group (the program's ctx is cancelled), then SIGKILL after
-// opts.Grace.
+// Run runs the native program exe. Cancelling ctx interrupts it: SIGTERM
+// to its process group (the program's ctx is cancelled; without a ctx the
+// program dies of it, as Go programs do), then SIGKILL after opts.Grace.
+// Not SIGINT: the worker ignores SIGINT, and an ignored signal stays
+// ignored across exec, so a program that does not ask for it would never
+// notice.
 func Run(ctx context.Context, exe string, opts RunOptions) (Outcome, error) {
 	var out Outcome
 	dispR, dispW, err := os.Pipe()
@@ -212,7 +215,7 @@ func Run(ctx context.Context, exe string, opts RunOptions) (Outcome, error) {
 		select {
 		case <-ctx.Done():
 			signalled.Store(true)
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 			select {
 			case <-done:
 			case <-time.After(opts.Grace):

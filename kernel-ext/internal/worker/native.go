@@ -30,7 +30,7 @@ type cellMagics struct {
 }
 
 // nativeGrace is how long an interrupted native program has to exit after
-// SIGINT before SIGKILL: well inside the supervisor's grace period
+// SIGTERM before SIGKILL: well inside the supervisor's grace period
 // (supervisor.Options.InterruptGrace, 2 s), after which it would replace the
 // whole worker.
 const nativeGrace = time.Second
@@ -201,21 +201,12 @@ func (s *server) buildNative(run *running, req native.Request) (*native.Program,
 		return nil, "", native.BuildInfo{}, &r
 	}
 	b.Progress = s.stderr
-	p, err := native.Generate(req)
-	if err != nil {
-		r := s.syntaxResult(err, req.Code)
-		return nil, "", native.BuildInfo{}, &r
-	}
-	exe, info, err := b.Build(run.ctx, p)
+	p, exe, info, err := b.BuildCell(run.ctx, req)
 	var ce *native.CompileError
-	if errors.As(err, &ce) && p.Result && noValue(ce, p) {
-		// The final expression is a call with no value: run it as a
-		// statement.
-		req.NoResult = true
-		if p2, err2 := native.Generate(req); err2 == nil {
-			p = p2
-			exe, info, err = b.Build(run.ctx, p)
-		}
+	var syn *cell.Error
+	if errors.As(err, &syn) {
+		r := s.syntaxResult(err, req.Code)
+		return nil, "", info, &r
 	}
 	logBuild(info, err)
 	if err != nil {
@@ -236,17 +227,6 @@ func (s *server) buildNative(run *running, req native.Request) (*native.Program,
 		return nil, "", info, &r
 	}
 	return p, exe, info, nil
-}
-
-// noValue tells whether the compiler refused the final expression for
-// having no value.
-func noValue(ce *native.CompileError, p *native.Program) bool {
-	for _, d := range ce.Diags {
-		if d.File == native.CellFile && d.Line == p.ResultLine && strings.Contains(d.Msg, "(no value) used as value") {
-			return true
-		}
-	}
-	return false
 }
 
 func logBuild(info native.BuildInfo, err error) {
@@ -329,7 +309,7 @@ func (s *server) runNative(run *running, cm cellMagics, code string) repl.Result
 // cell.go and the cell's lines.
 func exitResult(out native.Outcome, p *native.Program) (repl.Result, bool) {
 	if out.Interrupted {
-		return errorResult("Interrupted", "the native cell was interrupted (SIGINT, then SIGKILL if it had not exited within "+
+		return errorResult("Interrupted", "the native cell was interrupted (SIGTERM, then SIGKILL if it had not exited within "+
 			nativeGrace.String()+"); definitions made before stay defined"), true
 	}
 	var xe *native.ExitError

@@ -1,0 +1,21 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	requests := make(chan int, 5)
+	for i := 1; i <= 5; i++ {
+		requests <- i
+	}
+	close(requests)
+	limiter := time.Tick(5 * time.Millisecond)
+	start := time.Now()
+	for req := range requests {
+		<-limiter
+		fmt.Println("request", req)
+	}
+	fmt.Println("took at least 20ms:", time.Since(start) >= 20*time.Millisecond)
+}

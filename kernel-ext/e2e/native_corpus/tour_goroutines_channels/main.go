@@ -1,0 +1,26 @@
+package main
+
+import (
+	"fmt"
+)
+
+func sum(s []int, c chan int) {
+	total := 0
+	for _, v := range s {
+		total += v
+	}
+	c <- total
+}
+
+func main() {
+	s := []int{7, 2, 8, -9, 4, 0}
+	c := make(chan int)
+	go sum(s[:len(s)/2], c)
+	go sum(s[len(s)/2:], c)
+	x, y := <-c, <-c
+	fmt.Println(x+y, x*y)
+	ch := make(chan int, 2)
+	ch <- 1
+	ch <- 2
+	fmt.Println(<-ch, <-ch)
+}
