@@ -573,4 +573,3 @@ func (h *hasher) sum() string {
 	s := sha256.Sum256(h.b.Bytes())
 	return hex.EncodeToString(s[:])
 }
-
