@@ -100,12 +100,15 @@ test-e2e: build
 
 # bench measures the kernel's start and a trivial cell against their floors
 # (a Go kernel that evaluates nothing, built here and not installed; a
-# pyzmq kernel that answers at once) and ipykernel, in one run. A benchmark,
-# not a test: it prints the ratios and the targets, and asserts nothing.
+# pyzmq kernel that answers at once) and ipykernel, in one run; then native
+# cells beside go run of the same file, and RunSpawn from a native cell
+# beside goconc bench spawn. A benchmark, not a test: it prints the ratios
+# and the targets, and asserts nothing.
 bench: deps build
 	$(GO) build -o build/bench/ ./kernel-ext/internal/floorkernel
 	$(BIN) install --prefix $(TESTJUP) --name goconc-test
 	$(E2E_ENV) $(PYTHON) kernel-ext/e2e/bench_kernel.py --floor-kernel build/bench/floorkernel $(BENCH_ARGS)
+	$(E2E_ENV) GOCONC_BIN=$(CURDIR)/$(BIN) GO=$(GO) $(PYTHON) kernel-ext/e2e/bench_native.py
 
 # reliability runs issue 5's list of bad inputs against a live kernel and
 # prints one line per case (survived / state kept / error text) and a total.
