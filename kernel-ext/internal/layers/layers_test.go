@@ -60,6 +60,8 @@ var rules = []rule{
 		"check is called by test cells and knows nothing of the kernel"},
 	{mod + "kernel-ext/display", join(yaegi, zmq, kernelParts, evaluation), nil,
 		"display makes MIME bundles; the worker installs the publisher that carries them"},
+	{mod + "kernel-ext/internal/native", join(yaegi, zmq, gonumPlot, []string{mod + "kernel-ext/internal/session", mod + "kernel-ext/internal/worker", mod + "kernel-ext/internal/supervisor", mod + "kernel-ext/internal/kernel", mod + "kernel-ext/internal/jupyter", mod + "kernel-ext/internal/symbols/..."}), nil,
+		"native cells are built and run by the Go toolchain: the package links no interpreter, no plotting and no session"},
 	{mod + "kernel-ext/internal/cell", join(yaegi, zmq, gonumPlot, goconcInternal), []string{mod + "kernel-ext/internal/cell"},
 		"the cell rewriter is pure syntax: go/parser and go/scanner only"},
 }
