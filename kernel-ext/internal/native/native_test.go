@@ -149,9 +149,6 @@ var (
 
 func testBuilder(t *testing.T) *Builder {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds programs")
-	}
 	sharedOnce.Do(func() {
 		shared, sharedErr = NewBuilder()
 		if sharedErr == nil {

@@ -69,9 +69,6 @@ func TestCellMagicErrors(t *testing.T) {
 }
 
 func TestNativeCell(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a program")
-	}
 	if _, err := native.FindGo(); err != nil {
 		t.Skip(err)
 	}
