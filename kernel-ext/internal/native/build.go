@@ -376,14 +376,8 @@ func (b *Builder) resolve(ctx context.Context, imports []string) error {
 			return b.writeImportcfg()
 		}
 	}
-	slow := time.AfterFunc(2*time.Second, func() {
-		if b.Progress != nil {
-			fmt.Fprintf(b.Progress, "goconc: preparing native build of %s: compiling the packages it imports into Go's build cache "+
-				"(the first native cell after install does this once, for goconc's packages too; it can take a minute)…\n",
-				strings.Join(roots[1:], ", "))
-		}
-	})
-	defer slow.Stop()
+	stop := b.progress(roots[1:])
+	defer stop()
 	args := []string{"list", "-e", "-export", "-deps", "-f",
 		"{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}{{if .Error}}error {{.ImportPath}}: {{.Error}}{{end}}"}
 	cmd := exec.CommandContext(ctx, b.tc.goCmd, append(args, roots...)...)
@@ -418,6 +412,37 @@ func (b *Builder) resolve(ctx context.Context, imports []string) error {
 		}
 	}
 	return b.writeImportcfg()
+}
+
+// progress says, on Progress, what a slow go list is doing: after two
+// seconds, then every fifteen, so that a first native cell that compiles
+// goconc's packages into Go's build cache does not look stuck.
+func (b *Builder) progress(roots []string) (stop func()) {
+	if b.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		t := time.NewTimer(2 * time.Second)
+		defer t.Stop()
+		for first := true; ; first = false {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			if first {
+				fmt.Fprintf(b.Progress, "goconc: preparing the native build of %s: compiling the packages it imports into Go's build cache "+
+					"(the first native cell after install does this once, for goconc's packages too; it can take a minute or two)\n",
+					strings.Join(roots, ", "))
+			} else {
+				fmt.Fprintf(b.Progress, "goconc: still compiling the imported packages (%s so far)\n", time.Since(start).Round(time.Second))
+			}
+			t.Reset(15 * time.Second)
+		}
+	}()
+	return func() { close(done) }
 }
 
 // ImportError is an import that goconc's module graph cannot satisfy.

@@ -99,8 +99,6 @@ type Program struct {
 	// earlier maps generated file names of earlier declarations to the
 	// names they declare, for messages.
 	earlier map[string][]string
-	values  map[string]bool
-	code    string
 }
 
 // hidden prefixes every name the generated program adds: the cell cannot
@@ -125,7 +123,7 @@ type part struct {
 // with the cell's line and column.
 func Generate(req Request) (*Program, error) {
 	src := req.Code
-	p := &Program{Declared: map[string]bool{}, earlier: map[string][]string{}, values: map[string]bool{}, code: src}
+	p := &Program{Declared: map[string]bool{}, earlier: map[string][]string{}}
 	var sections []benchSection
 	if req.Mode == ModeBench {
 		setup, secs, err := splitBench(src)
@@ -137,9 +135,6 @@ func Generate(req Request) (*Program, error) {
 	parts, err := cell.Split(src)
 	if err != nil {
 		return nil, err
-	}
-	for _, v := range req.Earlier.Values {
-		p.values[v] = true
 	}
 	own := make([]*part, 0, len(parts))
 	imports := map[string]string{} // name → path of the cell's own imports
@@ -221,10 +216,7 @@ func Generate(req Request) (*Program, error) {
 		delete(need, n)
 	}
 
-	earlier, err := parseEarlier(req.Earlier.Sources)
-	if err != nil {
-		return nil, err
-	}
+	earlier := parseEarlier(req.Earlier.Sources)
 	included := closure(need, p.Declared, imports, earlier)
 	extraImports := map[string]string{}
 	for _, pt := range included {
@@ -414,7 +406,7 @@ func closure(need, own map[string]bool, ownImports map[string]string, earlier []
 	return out
 }
 
-func parseEarlier(srcs []Source) ([]*part, error) {
+func parseEarlier(srcs []Source) []*part {
 	var out []*part
 	for i, s := range srcs {
 		pt := &part{kind: cell.PartDecl, text: s.Text, file: earlierFile(i), line: s.Line, col: s.Col}
@@ -425,7 +417,7 @@ func parseEarlier(srcs []Source) ([]*part, error) {
 		}
 		out = append(out, pt)
 	}
-	return out, nil
+	return out
 }
 
 type importSpec struct{ name, path string }

@@ -28,16 +28,12 @@ func (s *server) runBench(run *running, cm cellMagics, code string) repl.Result 
 	if failed != nil {
 		return *failed
 	}
-	var before usage
-	if cm.time {
-		before = selfUsage()
-	}
 	out, err := s.runProgram(run, exe)
 	if err != nil {
 		return errorResult("NativeError", err.Error())
 	}
 	if cm.time {
-		s.reportTiming(timing{wall: out.Wall, build: info, native: &out, total: out.Wall + info.Total, worker: selfUsage().sub(before)})
+		s.reportTiming(timing{wall: out.Wall, build: info, native: &out, total: out.Wall + info.Total})
 	}
 	if res, failed := exitResult(out, p); failed {
 		return res

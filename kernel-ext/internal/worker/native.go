@@ -269,10 +269,6 @@ func (s *server) runProgram(run *running, exe string) (native.Outcome, error) {
 // runNative runs a %%native cell.
 func (s *server) runNative(run *running, cm cellMagics, code string) repl.Result {
 	start := time.Now()
-	var before usage
-	if cm.time {
-		before = selfUsage()
-	}
 	req := native.Request{Code: code, Earlier: s.earlier(), Output: cm.output != "", Timing: cm.time}
 	p, exe, info, failed := s.buildNative(run, req)
 	if failed != nil {
@@ -283,7 +279,7 @@ func (s *server) runNative(run *running, cm cellMagics, code string) repl.Result
 		return errorResult("NativeError", err.Error())
 	}
 	if cm.time {
-		s.reportTiming(timing{wall: out.Wall, build: info, native: &out, total: time.Since(start), worker: selfUsage().sub(before)})
+		s.reportTiming(timing{wall: out.Wall, build: info, native: &out, total: time.Since(start)})
 	}
 	if res, failed := exitResult(out, p); failed {
 		return res
@@ -400,8 +396,12 @@ func caret(code string, line, col int) []string {
 	return []string{prefix + text, strings.Repeat(" ", len(prefix)-2) + "| " + pad + "^"}
 }
 
-// typeRE matches a package-qualified name in a reported type: {path}.Name.
-var typeRE = regexp.MustCompile(`\{([^}]*)\}\.`)
+// typeRE matches a package-qualified name in a reported type: {path}.Name;
+// mainTypeRE one of package main (the cell's or an earlier cell's).
+var (
+	typeRE     = regexp.MustCompile(`\{([^}]*)\}\.`)
+	mainTypeRE = regexp.MustCompile(`\{main\}\.(\w+)`)
+)
 
 // bindOutput binds the value a native cell reported to name in the
 // interpreted session: var name T, decoded from its JSON.
@@ -437,7 +437,7 @@ func (s *server) bindOutput(run *running, name string, v *native.Value, p *nativ
 		}
 		return a + "."
 	})
-	for _, m := range regexp.MustCompile(`\{main\}\.(\w+)`).FindAllStringSubmatch(v.Type, -1) {
+	for _, m := range mainTypeRE.FindAllStringSubmatch(v.Type, -1) {
 		if p.Declared[m[1]] {
 			problem = "the value's type " + m[1] + " is declared in this native cell, which the interpreted session does not know: " +
 				"declare the type in an interpreted cell first (a native cell sees it), or end with a value of a type the session knows"
