@@ -107,7 +107,8 @@ def main():
     try:
         gover = subprocess.run([GO, "version"], capture_output=True, text=True).stdout.strip()
         _, out = run_cell(kc, '%%native\nimport ("fmt"; "runtime")\nfmt.Println(runtime.GOMAXPROCS(0))')
-        print("bench_native: %s, CPU %s, %d CPUs, GOMAXPROCS %s, %s" % (gover, cpu_model(), os.cpu_count(), out.strip(), platform.release()))
+        print("bench_native: %s, CPU %s, %d CPUs, GOMAXPROCS %s, %s; load average %.2f %.2f %.2f at the start" % (
+            (gover, cpu_model(), os.cpu_count(), out.strip(), platform.release()) + os.getloadavg()))
         gorun_dir = os.path.join(tmp, "gorun")
         os.makedirs(gorun_dir)
         gofile = os.path.join(gorun_dir, "main.go")
@@ -173,6 +174,7 @@ def main():
 
         if args.spawn_rounds > 0:
             spawn(kc, args.spawn_rounds, tmp)
+        print("\nload average %.2f %.2f %.2f at the end (other processes share the machine: compare only figures of one run)" % os.getloadavg())
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
