@@ -109,69 +109,8 @@ def main():
         _, out = run_cell(kc, '%%native\nimport ("fmt"; "runtime")\nfmt.Println(runtime.GOMAXPROCS(0))')
         print("bench_native: %s, CPU %s, %d CPUs, GOMAXPROCS %s, %s; load average %.2f %.2f %.2f at the start" % (
             (gover, cpu_model(), os.cpu_count(), out.strip(), platform.release()) + os.getloadavg()))
-        gorun_dir = os.path.join(tmp, "gorun")
-        os.makedirs(gorun_dir)
-        gofile = os.path.join(gorun_dir, "main.go")
-        # Warm-up of every way (discarded): the first go run and the first
-        # native cell of a session pay for loading what they import.
-        for w in range(2):
-            with open(gofile, "w") as f:
-                f.write(program("%d" % (-1 - w)))
-            timed([GO, "run", gofile], cwd=gorun_dir)
-            run_cell(kc, '%%native\nimport "fmt"\nfmt.Println("trivial", ' + str(-1 - w) + ")")
-        same_cell = '%%native\nimport "fmt"\nfmt.Println("trivial", 0)'
-        run_cell(kc, same_cell)
-        same_file = os.path.join(gorun_dir, "same.go")
-        with open(same_file, "w") as f:
-            f.write(program("0"))
-        timed([GO, "run", same_file], cwd=gorun_dir)
-        same_key = builds(log)[-1]["key"]
-        same_exe = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "goconc", "native", "bin", same_key)
-
-        new_cell, new_gorun, cached_cell, own_run, cached_gorun = [], [], [], [], []
-        nonce = int(time.time() * 1000)
-        n0 = len(builds(log))
-        for r in range(args.rounds):
-            nonce += 1
-            dt, out = run_cell(kc, '%%native\nimport "fmt"\nfmt.Println("trivial", ' + str(nonce) + ")")
-            assert out == "trivial %d\n" % nonce, out
-            new_cell.append(dt)
-            nonce += 1
-            with open(gofile, "w") as f:
-                f.write(program(str(nonce)))
-            dt, out = timed([GO, "run", gofile], cwd=gorun_dir)
-            new_gorun.append(dt)
-            dt, _ = run_cell(kc, same_cell)
-            cached_cell.append(dt)
-            dt, out = timed([same_exe])
-            assert out == "trivial 0\n", out
-            own_run.append(dt)
-            dt, _ = timed([GO, "run", same_file], cwd=gorun_dir)
-            cached_gorun.append(dt)
-        bs = builds(log)[n0:]
-        fresh = [b for b in bs if b["cached"] == "false"]
-        hits = [b for b in bs if b["cached"] == "true"]
-        assert len(fresh) == args.rounds and len(hits) == args.rounds, (len(fresh), len(hits))
-
-        print("\nnew trivial cell (compiled and linked; Go build cache warm), %d alternating rounds:" % args.rounds)
-        s_new, s_gorun = stats(new_cell), stats(new_gorun)
-        print("  native cell round trip  ", fmt_ms(s_new))
-        print("  go run of the same file ", fmt_ms(s_gorun))
-        for part in ("compile_ms", "link_ms", "total_ms"):
-            v = stats([float(b[part]) / 1e3 for b in fresh])
-            print("    of which %-12s" % part.replace("_ms", ""), fmt_ms(v))
-        print("  target <= 250 ms: %s (GoNB ~280 ms, quoted)" % ("met" if s_new["median"] <= 0.250 else "NOT met"))
-
-        print("\nunchanged cell (binary from goconc's cache):")
-        s_cached, s_own, s_cgorun = stats(cached_cell), stats(own_run), stats(cached_gorun)
-        print("  native cell round trip  ", fmt_ms(s_cached))
-        print("  the program's own run   ", fmt_ms(s_own))
-        print("  go run (build cached)   ", fmt_ms(s_cgorun))
-        print("    cache lookup          ", fmt_ms(stats([float(b["total_ms"]) / 1e3 for b in hits])))
-        over = s_cached["median"] - s_own["median"]
-        print("  overhead over the program's run: %.1f ms; target <= 50 ms: %s (GoNB ~120 ms a cached cell, quoted)"
-              % (over * 1e3, "met" if over <= 0.050 else "NOT met"))
-
+        if args.rounds > 0:
+            trivial(kc, args.rounds, tmp, log)
         if args.spawn_rounds > 0:
             spawn(kc, args.spawn_rounds, tmp)
         print("\nload average %.2f %.2f %.2f at the end (other processes share the machine: compare only figures of one run)" % os.getloadavg())
@@ -179,6 +118,72 @@ def main():
         kc.stop_channels()
         km.shutdown_kernel(now=True)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def trivial(kc, rounds, tmp, log):
+    """New and unchanged trivial cells beside go run, alternating."""
+    gorun_dir = os.path.join(tmp, "gorun")
+    os.makedirs(gorun_dir)
+    gofile = os.path.join(gorun_dir, "main.go")
+    # Warm-up of every way (discarded): the first go run and the first
+    # native cell of a session pay for loading what they import.
+    for w in range(2):
+        with open(gofile, "w") as f:
+            f.write(program("%d" % (-1 - w)))
+        timed([GO, "run", gofile], cwd=gorun_dir)
+        run_cell(kc, '%%native\nimport "fmt"\nfmt.Println("trivial", ' + str(-1 - w) + ")")
+    same_cell = '%%native\nimport "fmt"\nfmt.Println("trivial", 0)'
+    run_cell(kc, same_cell)
+    same_file = os.path.join(gorun_dir, "same.go")
+    with open(same_file, "w") as f:
+        f.write(program("0"))
+    timed([GO, "run", same_file], cwd=gorun_dir)
+    same_key = builds(log)[-1]["key"]
+    same_exe = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "goconc", "native", "bin", same_key)
+
+    new_cell, new_gorun, cached_cell, own_run, cached_gorun = [], [], [], [], []
+    nonce = int(time.time() * 1000)
+    n0 = len(builds(log))
+    for r in range(rounds):
+        nonce += 1
+        dt, out = run_cell(kc, '%%native\nimport "fmt"\nfmt.Println("trivial", ' + str(nonce) + ")")
+        assert out == "trivial %d\n" % nonce, out
+        new_cell.append(dt)
+        nonce += 1
+        with open(gofile, "w") as f:
+            f.write(program(str(nonce)))
+        dt, out = timed([GO, "run", gofile], cwd=gorun_dir)
+        new_gorun.append(dt)
+        dt, _ = run_cell(kc, same_cell)
+        cached_cell.append(dt)
+        dt, out = timed([same_exe])
+        assert out == "trivial 0\n", out
+        own_run.append(dt)
+        dt, _ = timed([GO, "run", same_file], cwd=gorun_dir)
+        cached_gorun.append(dt)
+    bs = builds(log)[n0:]
+    fresh = [b for b in bs if b["cached"] == "false"]
+    hits = [b for b in bs if b["cached"] == "true"]
+    assert len(fresh) == rounds and len(hits) == rounds, (len(fresh), len(hits))
+
+    print("\nnew trivial cell (compiled and linked; Go build cache warm), %d alternating rounds:" % rounds)
+    s_new, s_gorun = stats(new_cell), stats(new_gorun)
+    print("  native cell round trip  ", fmt_ms(s_new))
+    print("  go run of the same file ", fmt_ms(s_gorun))
+    for part in ("compile_ms", "link_ms", "total_ms"):
+        v = stats([float(b[part]) / 1e3 for b in fresh])
+        print("    of which %-12s" % part.replace("_ms", ""), fmt_ms(v))
+    print("  target <= 250 ms: %s (GoNB ~280 ms, quoted)" % ("met" if s_new["median"] <= 0.250 else "NOT met"))
+
+    print("\nunchanged cell (binary from goconc's cache):")
+    s_cached, s_own, s_cgorun = stats(cached_cell), stats(own_run), stats(cached_gorun)
+    print("  native cell round trip  ", fmt_ms(s_cached))
+    print("  the program's own run   ", fmt_ms(s_own))
+    print("  go run (build cached)   ", fmt_ms(s_cgorun))
+    print("    cache lookup          ", fmt_ms(stats([float(b["total_ms"]) / 1e3 for b in hits])))
+    over = s_cached["median"] - s_own["median"]
+    print("  overhead over the program's run: %.1f ms; target <= 50 ms: %s (GoNB ~120 ms a cached cell, quoted)"
+          % (over * 1e3, "met" if over <= 0.050 else "NOT met"))
 
 
 SPAWN_CELL = """%%native
