@@ -137,14 +137,23 @@ class NativeCellTest(unittest.TestCase):
     def test_interrupt_stops_the_program_and_keeps_state(self):
         run_cell(self.kc, "kept := 7")
         for code in ['%%native\nimport ("fmt"; "time")\nfor i := 0; ; i++ { fmt.Println("tick", i); time.Sleep(100 * time.Millisecond) }',
-                     '%%native\nimport "fmt"\n<-ctx.Done()\nfmt.Println("ctx:", ctx.Err())']:
+                     '%%native\nimport "fmt"\nfmt.Println("started")\n<-ctx.Done()\nfmt.Println("ctx:", ctx.Err())']:
             msg_id = self.kc.execute(code)
-            time.sleep(2.0)
-            self.km.interrupt_kernel()
-            out = iopub_until_idle(self.kc, msg_id, 30)
+            # Interrupt once the program runs (its build may take a while
+            # on a busy machine), so that the program is what is stopped.
+            seen = []
+
+            def on_msg(m):
+                if m["msg_type"] == "stream" and not seen:
+                    seen.append(True)
+                    self.km.interrupt_kernel()
+
+            out = iopub_until_idle(self.kc, msg_id, 120, on_msg=on_msg)
             reply = shell_reply(self.kc, msg_id, 30)["content"]
+            self.assertTrue(seen, "the program printed nothing")
             self.assertEqual(reply["status"], "error")
             self.assertEqual(reply["ename"], "Interrupted", reply)
+            self.assertIn("the native cell was interrupted (SIGTERM", reply["evalue"])
             if "ctx.Done" in code:
                 self.assertIn("ctx: context canceled\n", stream(out))
             reply, out = run_cell(self.kc, "kept")

@@ -311,3 +311,25 @@ func TestInterrupt(t *testing.T) {
 		}
 	}
 }
+
+func TestCompileErrorInAnEarlierDeclaration(t *testing.T) {
+	b := testBuilder(t)
+	e := Earlier{Sources: []Source{{Text: "func bad() {\n\tx := 1\n}", Cell: 3, Line: 2, Col: 1}}}
+	p, err := Generate(Request{Code: "bad()", Earlier: e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = b.Build(context.Background(), p)
+	var ce *CompileError
+	if !errors.As(err, &ce) || len(ce.Diags) != 1 {
+		t.Fatalf("Build = %v", err)
+	}
+	d := ce.Diags[0]
+	// Line 2 of the declaration, which starts at line 2 of its cell.
+	if d.File != "earlier-0.go" || d.Line != 3 || d.Col != 2 || !strings.Contains(d.Msg, "declared and not used: x") {
+		t.Errorf("diag = %+v", d)
+	}
+	if names := p.EarlierNames(d.File); len(names) != 1 || names[0] != "bad" {
+		t.Errorf("EarlierNames = %v", names)
+	}
+}
