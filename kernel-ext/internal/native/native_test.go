@@ -315,11 +315,9 @@ func TestInterrupt(t *testing.T) {
 func TestCompileErrorInAnEarlierDeclaration(t *testing.T) {
 	b := testBuilder(t)
 	e := Earlier{Sources: []Source{{Text: "func bad() {\n\tx := 1\n}", Cell: 3, Line: 2, Col: 1}}}
-	p, err := Generate(Request{Code: "bad()", Earlier: e})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _, err = b.Build(context.Background(), p)
+	// bad() has no value: BuildCell builds the cell again without showing
+	// it, and the only error left is the declaration's.
+	p, _, _, err := b.BuildCell(context.Background(), Request{Code: "bad()", Earlier: e})
 	var ce *CompileError
 	if !errors.As(err, &ce) || len(ce.Diags) != 1 {
 		t.Fatalf("Build = %v", err)
