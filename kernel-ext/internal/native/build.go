@@ -564,27 +564,42 @@ func treeState(root string) (string, error) {
 	return h.sum(), nil
 }
 
-// trimCache removes the least recently used files of dir beyond keep.
+// trimCache removes the least recently used files of dir beyond keep of
+// them or maxCacheBytes in all.
 func trimCache(dir string, keep int) {
 	entries, err := os.ReadDir(dir)
-	if err != nil || len(entries) <= keep {
+	if err != nil {
 		return
 	}
 	type file struct {
 		path string
 		t    time.Time
+		size int64
 	}
 	var files []file
+	var total int64
 	for _, e := range entries {
 		if info, err := e.Info(); err == nil {
-			files = append(files, file{filepath.Join(dir, e.Name()), info.ModTime()})
+			files = append(files, file{filepath.Join(dir, e.Name()), info.ModTime(), info.Size()})
+			total += info.Size()
 		}
 	}
+	if len(files) <= keep && total <= maxCacheBytes {
+		return
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].t.After(files[j].t) })
-	for _, f := range files[keep:] {
-		os.Remove(f.path)
+	var kept int64
+	for i, f := range files {
+		kept += f.size
+		if i >= keep || kept > maxCacheBytes && i > 0 {
+			os.Remove(f.path)
+		}
 	}
 }
+
+// maxCacheBytes bounds the size of the binaries kept: a program importing
+// gonum/plot is about 10 MB.
+const maxCacheBytes = 1 << 30
 
 type hasher struct{ b bytes.Buffer }
 

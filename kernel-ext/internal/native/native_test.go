@@ -331,3 +331,24 @@ func TestCompileErrorInAnEarlierDeclaration(t *testing.T) {
 		t.Errorf("EarlierNames = %v", names)
 	}
 }
+
+func TestTrimCache(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 5 {
+		p := filepath.Join(dir, string(rune('a'+i)))
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		when := time.Now().Add(time.Duration(i) * time.Minute)
+		os.Chtimes(p, when, when)
+	}
+	trimCache(dir, 3)
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, "") != "cde" {
+		t.Errorf("kept %v, want the 3 most recently used", names)
+	}
+}
