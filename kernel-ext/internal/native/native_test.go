@@ -233,6 +233,11 @@ func TestBuildAndRun(t *testing.T) {
 			}
 		}},
 		{name: "display", code: "import (\"fmt\"; \"github.com/goconc/goconc/kernel-ext/display\")\ndisplay.Text(\"shown\")\nfmt.Print(\"after\")", stdout: "after[display shown]"},
+		{name: "program under timing", code: "package main\nimport \"fmt\"\nfunc main() { fmt.Println(\"p\") }", timing: true, stdout: "p\n", check: func(t *testing.T, out Outcome, _ string) {
+			if out.Timing == nil || out.Err != nil {
+				t.Errorf("timing = %+v, err = %v", out.Timing, out.Err)
+			}
+		}},
 		{name: "timing", code: "import \"time\"\ntime.Sleep(30 * time.Millisecond)", timing: true, check: func(t *testing.T, out Outcome, _ string) {
 			if out.Timing == nil || out.Timing.PeakGoroutines < 1 || out.Timing.PeakThreads < 1 || out.Usage == nil || out.Wall < 30*time.Millisecond {
 				t.Errorf("timing = %+v usage = %v wall = %v", out.Timing, out.Usage, out.Wall)
