@@ -73,6 +73,8 @@ func TestGenerateErrors(t *testing.T) {
 		{"package other\nfunc main() {}", "1:1: package other is not a main package"},
 		{"func main() {}\nprintln(1)", "2:1: a native cell is either a program"},
 		{"// bench: A\nx\n// bench: A\ny", "3:1: two benchmarks named A"},
+		{"x := 1\nimport _ \"embed\"", "2:1: native cells cannot use package embed"},
+		{"import \"C\"", "1:1: native cells cannot use cgo"},
 	}
 	for _, tt := range tests {
 		mode := ModeRun

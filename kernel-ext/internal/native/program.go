@@ -156,6 +156,16 @@ func Generate(req Request) (*Program, error) {
 				return nil, err
 			}
 			for _, is := range specs {
+				switch is.path {
+				case "C", "embed":
+					// Neither goes through the compiler alone (cgo needs
+					// go build; //go:embed needs the files beside the
+					// program, and a directive lost would leave the
+					// variable empty without a word).
+					what := map[string]string{"C": "cgo (import \"C\")", "embed": "package embed (//go:embed)"}[is.path]
+					return nil, &cell.Error{Line: pt.line, Col: pt.col, Msg: "native cells cannot use " + what +
+						": build such a program with go build in a directory of its own, and run it from a cell with os/exec"}
+				}
 				if is.name == "_" || is.name == "." {
 					continue
 				}
