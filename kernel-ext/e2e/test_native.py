@@ -199,9 +199,9 @@ class NativeCellTest(unittest.TestCase):
         self.assertIn("image/png", disp[1])
         medians = {}
         for name in ("Unbuffered", "Buffered"):
-            m = re.search(r"^%s\s+([\d.]+)(ns|µs|ms)" % name, table, re.M)
+            m = re.search(r"^%s\s+([\d.,]+) (ns|µs|ms)" % name, table, re.M)
             self.assertIsNotNone(m, table)
-            medians[name] = float(m.group(1)) * {"ns": 1, "µs": 1e3, "ms": 1e6}[m.group(2)]
+            medians[name] = float(m.group(1).replace(",", "")) * {"ns": 1, "µs": 1e3, "ms": 1e6}[m.group(2)]
         self.assertLess(medians["Buffered"], medians["Unbuffered"], table)
         self.assertIn("Buffered vs Unbuffered: ns/op -", table)
         self.assertEqual(len(re.findall(r"^BenchmarkBuffered-\d+\s", stream(out), re.M)), 5)
@@ -221,7 +221,7 @@ class NativeCellTest(unittest.TestCase):
                 self.assertGreaterEqual(int(m.group(1)), 50, text)
                 self.assertRegex(text, r"context switches: \d+ voluntary, \d+ involuntary")
                 self.assertRegex(text, r"goroutines: peak (5\d|[6-9]\d)")
-                self.assertRegex(text, r"wall [\d.]+ (ms|s), user")
+                self.assertRegex(text, r"wall [\d.,]+ (µs|ms|s), user")
 
 
 class NoToolchainTest(unittest.TestCase):

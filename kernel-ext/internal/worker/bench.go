@@ -13,6 +13,7 @@ import (
 	"github.com/goconc/goconc/kernel-ext/display"
 	"github.com/goconc/goconc/kernel-ext/internal/native"
 	"github.com/goconc/goconc/kernel-ext/internal/repl"
+	"github.com/goconc/goconc/kernel-ext/units"
 	"github.com/goconc/goconc/plots"
 	"gonum.org/v1/plot"
 )
@@ -141,23 +142,11 @@ func (u *benchUnit) cellText() string {
 	if c == 0 && u.summary.Lo == 0 && u.summary.Hi == 0 {
 		return "0"
 	}
-	v := fmt.Sprintf("%.4g", c)
+	v := units.Format(c, "")
 	if u.unit == "ns/op" {
-		v = fmtNs(c)
+		v = units.Duration(c)
 	}
 	return v + " " + u.summary.PctRangeString()
-}
-
-func fmtNs(ns float64) string {
-	switch {
-	case ns >= 1e9:
-		return fmt.Sprintf("%.3gs", ns/1e9)
-	case ns >= 1e6:
-		return fmt.Sprintf("%.3gms", ns/1e6)
-	case ns >= 1e3:
-		return fmt.Sprintf("%.3gµs", ns/1e3)
-	}
-	return fmt.Sprintf("%.3gns", ns)
 }
 
 // comparisons compares every benchmark after the first with the first.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/goconc/goconc/kernel-ext/internal/native"
 	"github.com/goconc/goconc/kernel-ext/internal/repl"
+	"github.com/goconc/goconc/kernel-ext/units"
 )
 
 // %%time reports what a cell did to the process and the scheduler: wall,
@@ -176,13 +177,4 @@ func (s *server) reportTiming(t timing) {
 	fmt.Fprint(s.stdout, b.String())
 }
 
-func dur(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return fmt.Sprintf("%.3f s", d.Seconds())
-	case d >= time.Millisecond:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	default:
-		return fmt.Sprintf("%.1f µs", float64(d)/float64(time.Microsecond))
-	}
-}
+func dur(d time.Duration) string { return units.Duration(float64(d)) }
