@@ -111,11 +111,12 @@ var undefinedRE = regexp.MustCompile(`undefined: ([\pL_][\pL\pN_]*)`)
 
 // explainGaps adds to a compile error what the user can do when it comes
 // from a gap of the interpreter the rewrites could not close.
-func explainGaps(msg string, c *cell.Cell, chunk *cell.Chunk) string {
+func explainGaps(msg string, c *cell.Cell, chunk *cell.Chunk, position func(line, col int) (int, int)) string {
 	if len(c.MinMax) > 0 && (strings.Contains(msg, "definition loop") || minMaxUndefinedRE.MatchString(msg)) {
 		// yaegi's message for a missing min or max ("constant definition
 		// loop", or "undefined") does not tell what to do.
 		m := c.MinMax[0]
+		m.Line, m.Col = position(m.Line, m.Col)
 		if m.InConst {
 			return fmt.Sprintf("%d:%d: %s cannot be used in a constant declaration here: the interpreter lacks it, "+
 				"and goconc replaces it by a function; write the value, or declare a var", m.Line, m.Col, m.Name)

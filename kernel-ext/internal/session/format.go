@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/goconc/goconc/kernel-ext/internal/gaps"
 )
 
 // maxItems bounds how many elements of a slice, array or map are shown.
@@ -20,6 +22,9 @@ const maxDepth = 8
 // %+v, but strings (also inside composite values) quoted, nil as nil, and
 // the fields of interpreted struct types under their own names.
 func Format(v any) string {
+	if s, ok := gaps.Display(v, maxItems, maxDepth); ok {
+		return s // a value of a cell's type, with its description
+	}
 	var b strings.Builder
 	formatValue(&b, reflect.ValueOf(v), 0)
 	return b.String()

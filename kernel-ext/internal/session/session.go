@@ -33,6 +33,7 @@ import (
 	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/goconc/goconc/kernel-ext/internal/cell"
+	"github.com/goconc/goconc/kernel-ext/internal/gaps"
 	"github.com/goconc/goconc/kernel-ext/internal/repl"
 	"github.com/goconc/goconc/kernel-ext/internal/symbols"
 )
@@ -77,6 +78,12 @@ type Session struct {
 	count  int
 	start  startSignal
 	code   string // the running cell, for error context
+	// gaps checks each cell for what the interpreter would get wrong;
+	// report is its report on the running cell, whose Position maps the
+	// positions of a rewritten cell back to the cell as written.
+	gaps   *gaps.Checker
+	report *gaps.Report
+	fmt    *gaps.Registry
 	main   string // hidden name of the latest func main
 	// runID is the interpreter's run id (see revive.go), nil if unknown.
 	runID *uint64
@@ -92,6 +99,7 @@ type Session struct {
 	imports  cell.Imports
 	decls    map[string]cell.Decl
 	funcs    map[string]*cell.Chunk // chunk that defined each func, for stacks
+	reports  map[*cell.Chunk]*gaps.Report
 	packages map[string]map[string]reflect.Value
 	pkgNames map[string]string // import path → package name
 	docs     map[string]string
@@ -172,6 +180,7 @@ func New(opts Options) (*Session, error) {
 		stderr:   &panicFilter{w: opts.Stderr},
 		decls:    make(map[string]cell.Decl),
 		funcs:    make(map[string]*cell.Chunk),
+		reports:  make(map[*cell.Chunk]*gaps.Report),
 		packages: make(map[string]map[string]reflect.Value),
 		pkgNames: make(map[string]string),
 		docs:     opts.Docs,
@@ -207,6 +216,27 @@ func New(opts Options) (*Session, error) {
 		}
 	}
 	s.runID = runID(s.interp)
+	// Values of the cells' types print as Go prints them (see gaps.Registry):
+	// the cells' printing calls hand them to the registry, and fmt's and
+	// log's printing functions are replaced by ones that know it.
+	s.fmt = gaps.NewRegistry()
+	s.gaps = gaps.NewChecker(gaps.Options{Tables: s.packages, PackageName: s.packageName, Registry: s.fmt, Runtime: rtAlias})
+	printing := s.fmt.Overrides(map[string]map[string]reflect.Value{
+		"fmt": s.interp.Symbols("fmt")["fmt"], "log": s.interp.Symbols("log")["log"]})
+	for key, syms := range printing {
+		if key == "fmt/fmt" {
+			// Use, given "fmt/fmt", takes the table for the standard
+			// library's and compiles yaegi's generic sources again (they
+			// are then declared twice); "fmt//fmt" is the same package.
+			key = "fmt//fmt"
+		}
+		if err := s.interp.Use(interp.Exports{key: syms}); err != nil {
+			return nil, fmt.Errorf("session: loading fmt's replacements: %w", err)
+		}
+	}
+	if err := s.interp.Use(interp.Exports{".": {"MapTypes": reflect.ValueOf(gaps.MapTypes(printing))}}); err != nil {
+		return nil, fmt.Errorf("session: loading fmt's replacements: %w", err)
+	}
 	rt := interp.Exports{
 		rtKey: {
 			"Context": reflect.ValueOf(func() context.Context { return s.ctx }),
@@ -233,6 +263,9 @@ func New(opts Options) (*Session, error) {
 			"Goexit": reflect.ValueOf(s.goexit),
 		},
 	}
+	for name, v := range s.fmt.Symbols() {
+		rt[rtKey][name] = v
+	}
 	if err := s.interp.Use(rt); err != nil {
 		return nil, fmt.Errorf("session: loading runtime symbols: %w", err)
 	}
@@ -248,7 +281,7 @@ func New(opts Options) (*Session, error) {
 
 // Execute evaluates one cell under ctx: cancelling ctx interrupts it. The
 // cell's failures are in the Result's Err.
-func (s *Session) Execute(ctx context.Context, code string) repl.Result {
+func (s *Session) Execute(ctx context.Context, code string) (res repl.Result) {
 	s.exec.Lock()
 	defer s.exec.Unlock()
 	s.count++
@@ -257,15 +290,37 @@ func (s *Session) Execute(ctx context.Context, code string) repl.Result {
 	s.idx.Lock()
 	seen := cloneImports(&s.imports)
 	s.idx.Unlock()
+	// The runtime package is imported: rewritten cells call it.
+	seen.Add(cell.Import{Name: rtAlias, Path: rtPath})
 
-	c, err := cell.Parse(code, cell.Options{Imports: seen, PackageName: s.packageName, Main: s.main, Capture: capture,
-		Prologue: prologue, Unique: strconv.Itoa(s.count), Runtime: rtAlias, Lookup: s.lookup, NativeType: s.nativeType})
+	opts := cell.Options{Imports: seen, PackageName: s.packageName, Main: s.main, Capture: capture,
+		Prologue: prologue, Unique: strconv.Itoa(s.count), Runtime: rtAlias, Lookup: s.lookup, NativeType: s.nativeType}
+	c, err := cell.Parse(code, opts)
 	if err != nil {
 		var ce *cell.Error
 		if errors.As(err, &ce) {
 			return errResult("SyntaxError", ce.Error(), sourceContext(code, ce.Line, ce.Col)...)
 		}
 		return errResult("SyntaxError", err.Error())
+	}
+	// What the interpreter would get wrong is refused here, before anything
+	// of the cell runs; what it gets right once rewritten is rewritten.
+	report := s.gaps.Check(code, seen.Names())
+	if report.Refused() {
+		f := report.Findings[0]
+		return errResult("Unsupported", report.Error(), sourceContext(code, f.Line, f.Col)...)
+	}
+	s.report = report
+	defer func() {
+		if res.Err == nil || !compileFailure[res.Err.Name] {
+			report.Commit()
+		}
+	}()
+	_, resultIsCall := ast.Unparen(c.Result).(*ast.CallExpr) // as written, not as rewritten
+	if report.Source != code {
+		if c, err = cell.Parse(report.Source, opts); err != nil {
+			return errResult("SyntaxError", "internal error of goconc's rewrite: "+err.Error())
+		}
 	}
 
 	stop := s.ctx.begin(ctx)
@@ -289,6 +344,13 @@ func (s *Session) Execute(ctx context.Context, code string) repl.Result {
 			s.main = c.Main
 		}
 	}
+	if report.Register != "" {
+		// Tells the printing of values which interpreted types the cell
+		// declared (see gaps.Registry).
+		if _, err := s.interp.Eval(report.Register); err != nil {
+			return errResult("CompileError", "internal error of goconc's registration of the cell's types: "+err.Error())
+		}
+	}
 	s.index(c)
 	s.recordSources(code)
 	if c.Stmts == nil {
@@ -307,7 +369,7 @@ func (s *Session) Execute(ctx context.Context, code string) repl.Result {
 		return r
 	}
 	if v, ok := s.res.get(gen); ok {
-		if _, isCall := ast.Unparen(c.Result).(*ast.CallExpr); isCall && isNil(v) {
+		if resultIsCall && isNil(gaps.Unwrap(v)) {
 			// A call ending a cell for its effect, such as display.Plot(p)
 			// returning a nil error, has nothing to say.
 			return repl.Result{}
@@ -394,12 +456,20 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 				"goconc rewrites it when it can tell the range expression is an integer; "+
 				"write for i := 0; i < n; i++ { … }, or range over int(n)"), true
 		}
+		if v, ok := p.Value.(string); ok && (v == "nil type" || v == "nil reflect type") {
+			// yaegi's compiler fails so on code it cannot type.
+			return errResult("CompileError", "internal error of the interpreter: "+v+s.report.Hint()), true
+		}
 		return s.panicResult(p, chunk), true
 	}
 	// Compile errors, and the rare error yaegi finds while it wires global
 	// variables.
 	return s.compileError(err, c, chunk), true
 }
+
+// compileFailure names the errors after which a cell's declarations were
+// not made.
+var compileFailure = map[string]bool{"SyntaxError": true, "CompileError": true, "TypeError": true, "Unsupported": true}
 
 // staleClosures warns of what an interrupt breaks when revive could not
 // undo it: goroutines running interpreted code were left.
@@ -552,6 +622,9 @@ func (s *Session) index(c *cell.Cell) {
 			s.funcs[d.Name] = c.Decls
 		}
 	}
+	if c.Decls != nil {
+		s.reports[c.Decls] = s.report // its positions map back to the cell
+	}
 }
 
 // lookup returns the declaration an earlier cell made of name.
@@ -649,6 +722,7 @@ func (s *Session) mapPositions(msg string, chunk *cell.Chunk) string {
 		line, _ := strconv.Atoi(sub[1])
 		col, _ := strconv.Atoi(sub[2])
 		if l, c, ok := chunk.Position(line, col); ok {
+			l, c = s.report.Position(l, c)
 			return fmt.Sprintf("%d:%d", l, c)
 		}
 		return m
@@ -662,10 +736,11 @@ func (s *Session) compileError(err error, c *cell.Cell, chunk *cell.Chunk) repl.
 		// yaegi's message for a name it cannot find in a global
 		// definition: name the first use no cell declares.
 		if ref, ok := s.undefined(c); ok {
-			msg = fmt.Sprintf("%d:%d: undefined: %s", ref.Line, ref.Col, ref.Name)
+			line, col := s.report.Position(ref.Line, ref.Col)
+			msg = fmt.Sprintf("%d:%d: undefined: %s", line, col, ref.Name)
 		}
 	}
-	msg = explainGaps(msg, c, chunk)
+	msg = explainGaps(msg, c, chunk, s.report.Position) + s.report.Hint()
 	name := "CompileError"
 	for _, typeMsg := range []string{"mismatched types", "cannot use", "invalid operation", "cannot convert", "assignment mismatch"} {
 		if strings.Contains(msg, typeMsg) {
@@ -708,20 +783,21 @@ func sourceContext(code string, line, col int) []string {
 // panicResult describes a panic with the interpreted frames yaegi printed
 // while it unwound them.
 func (s *Session) panicResult(p interp.Panic, chunk *cell.Chunk) repl.Result {
-	value := fmt.Sprint(p.Value)
+	value := s.fmt.Sprint(p.Value)
 	if e, ok := p.Value.(error); ok {
 		value = e.Error()
 	}
 	trace := []string{"panic: " + value}
 	for _, f := range s.stderr.frames() {
 		fn := strings.TrimSuffix(f.fn, "(...)")
-		c, where := chunk, "in the cell"
+		c, where, rep := chunk, "in the cell", s.report
 		if fn != "main" && fn != "" {
 			// "main.f", "main.f.func" for a literal in f, "main.mainʹ3ʹ1".
 			name := hiddenRE.ReplaceAllString(strings.TrimPrefix(fn, "main."), "")
 			top, _, _ := strings.Cut(name, ".")
 			s.idx.Lock()
 			c = s.funcs[top]
+			rep = s.reports[c]
 			s.idx.Unlock()
 			// The closure rewrite nests each literal in another: "func.func".
 			// A literal that is none of the cell's wraps a statement (see
@@ -740,6 +816,7 @@ func (s *Session) panicResult(p interp.Panic, chunk *cell.Chunk) repl.Result {
 		}
 		line := "    " + where
 		if l, col, ok := c.Position(f.line, f.col); ok {
+			l, col = rep.Position(l, col)
 			line = fmt.Sprintf("    %s at %d:%d", where, l, col)
 		}
 		if where == "in the cell" && strings.HasPrefix(trace[len(trace)-1], "    in the cell") {

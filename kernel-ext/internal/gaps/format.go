@@ -1,0 +1,453 @@
+package gaps
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// printing names the functions whose operands the checker describes: the
+// index of the first operand printed, and whether it is a Printf format's
+// operand (the format just before).
+var printing = map[string]struct {
+	first  int
+	printf bool
+}{
+	"fmt.Print": {0, false}, "fmt.Println": {0, false}, "fmt.Sprint": {0, false}, "fmt.Sprintln": {0, false},
+	"fmt.Fprint": {1, false}, "fmt.Fprintln": {1, false}, "fmt.Append": {1, false}, "fmt.Appendln": {1, false},
+	"fmt.Printf": {1, true}, "fmt.Sprintf": {1, true}, "fmt.Errorf": {1, true},
+	"fmt.Fprintf": {2, true}, "fmt.Appendf": {2, true},
+	"log.Print": {0, false}, "log.Println": {0, false}, "log.Fatal": {0, false}, "log.Fatalln": {0, false},
+	"log.Panic": {0, false}, "log.Panicln": {0, false},
+	"log.Printf": {1, true}, "log.Fatalf": {1, true}, "log.Panicf": {1, true},
+	"(*log.Logger).Print": {0, false}, "(*log.Logger).Println": {0, false}, "(*log.Logger).Fatal": {0, false},
+	"(*log.Logger).Fatalln": {0, false}, "(*log.Logger).Panic": {0, false}, "(*log.Logger).Panicln": {0, false},
+	"(*log.Logger).Printf": {1, true}, "(*log.Logger).Fatalf": {1, true}, "(*log.Logger).Panicf": {1, true},
+}
+
+// formatCall describes the operands of cell types of a printing call: each
+// becomes runtime.F(x, id), which formats as Go formats x.
+func (w *walker) formatCall(n *ast.CallExpr, fn *types.Func, stack []ast.Node) {
+	if w.c.reg == nil {
+		return
+	}
+	name := fullName(fn)
+	pf, ok := printing[name]
+	if !ok || n.Ellipsis.IsValid() || len(n.Args) <= pf.first {
+		return
+	}
+	verbs := map[int][]rune{} // verbs per operand, for a constant format
+	if pf.printf {
+		if tv, ok := w.info.Types[n.Args[pf.first-1]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
+			for _, d := range directives(constant.StringVal(tv.Value)) {
+				if d.arg >= 0 {
+					verbs[d.arg] = append(verbs[d.arg], d.verb)
+				}
+			}
+		} else if name == "fmt.Errorf" {
+			return // its %w operands must stay errors
+		}
+	}
+	method := strings.HasPrefix(name, "(")
+	for i, a := range n.Args[pf.first:] {
+		vs := verbs[i]
+		if containsRune(vs, 'w') {
+			continue
+		}
+		if method && containsRune(vs, 'T') {
+			t := typeOf(w.info, a)
+			if t != nil && mentionsCellType(t) {
+				w.find(a.Pos(), "%%T of %s in %s: the interpreter does not know the name of %s there", exprString(a), shortName(fn), w.typeString(t))
+			}
+			continue
+		}
+		w.describeOperand(a)
+	}
+}
+
+// describeOperand wraps x, if its type is a cell's, in runtime.F.
+func (w *walker) describeOperand(x ast.Expr) {
+	tv, ok := w.info.Types[x]
+	if !ok || tv.Type == nil || !tv.IsValue() || !mentionsCellType(tv.Type) {
+		return
+	}
+	d, bad := w.c.descOf(tv.Type)
+	if bad != "" {
+		w.find(x.Pos(), "printing %s, of type %s: the interpreter cannot call the %s method of %s", exprString(x), w.typeString(tv.Type), bad, w.typeString(tv.Type))
+		return
+	}
+	if d == nil {
+		return
+	}
+	from, ok1 := w.offset(x.Pos())
+	to, ok2 := w.offset(x.End())
+	if !ok1 || !ok2 {
+		return
+	}
+	w.edits = append(w.edits,
+		edit{off: from, end: from, text: w.c.runtime + ".F("},
+		edit{off: to, end: to, text: ", " + strconv.Itoa(d.id) + ")"})
+}
+
+func containsRune(rs []rune, r rune) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// descOf describes t for the registry; bad names an fmt method of a
+// generic type, whose values the registry cannot format.
+func (c *Checker) descOf(t types.Type) (d *desc, bad string) {
+	defer func() {
+		if r := recover(); r != nil {
+			if s, ok := r.(badMethod); ok {
+				d, bad = nil, string(s)
+				return
+			}
+			panic(r)
+		}
+	}()
+	return c.describe(t), ""
+}
+
+type badMethod string
+
+func (c *Checker) describe(t types.Type) *desc {
+	t = types.Unalias(t)
+	if !mentionsCellType(t) {
+		if _, ok := t.Underlying().(*types.Interface); ok {
+			return &desc{dynamic: true}
+		}
+		if _, ok := t.(*types.TypeParam); ok {
+			return &desc{dynamic: true}
+		}
+		return &desc{native: true, str: reflectString(t)}
+	}
+	key := reflectString(t)
+	if n, ok := t.(*types.Named); ok && n.TypeArgs() == nil {
+		if d, ok := c.descs[n]; ok {
+			return d
+		}
+	} else if d, ok := c.descsByName[key]; ok {
+		return d
+	}
+	d := &desc{str: key}
+	switch t := t.(type) {
+	case *types.Named:
+		d.named = true
+		d.methods = &methodSet{}
+		if t.TypeArgs() != nil {
+			c.descsByName[key] = d
+		} else {
+			c.descs[t] = d
+		}
+		c.reg.add(d)
+		if t.TypeArgs() != nil {
+			if m := fmtMethodOf(t); m != "" {
+				panic(badMethod(m))
+			}
+		}
+		c.structure(d, t.Underlying())
+		return d
+	default:
+		c.descsByName[key] = d
+		c.reg.add(d)
+		c.structure(d, t)
+		return d
+	}
+}
+
+// structure fills d from the structure of t.
+func (c *Checker) structure(d *desc, t types.Type) {
+	switch u := t.(type) {
+	case *types.Basic:
+		d.kind = basicKind(u)
+	case *types.Pointer:
+		d.kind, d.elem = reflect.Pointer, c.describe(u.Elem())
+	case *types.Slice:
+		d.kind, d.elem = reflect.Slice, c.describe(u.Elem())
+	case *types.Array:
+		d.kind, d.elem = reflect.Array, c.describe(u.Elem())
+	case *types.Map:
+		d.kind, d.key, d.elem = reflect.Map, c.describe(u.Key()), c.describe(u.Elem())
+	case *types.Chan:
+		d.kind, d.elem = reflect.Chan, c.describe(u.Elem())
+	case *types.Signature:
+		d.kind = reflect.Func
+	case *types.Interface:
+		d.kind, d.dynamic = reflect.Interface, true
+	case *types.Struct:
+		d.kind = reflect.Struct
+		for i := 0; i < u.NumFields(); i++ {
+			f := u.Field(i)
+			d.fields = append(d.fields, field{name: f.Name(), exported: f.Exported(), typ: c.describe(f.Type())})
+		}
+	}
+}
+
+// fmtMethodOf names an fmt method t or *t has, "" if none.
+func fmtMethodOf(t types.Type) string {
+	for _, m := range fmtMethods {
+		for _, tt := range []types.Type{t, types.NewPointer(t)} {
+			if types.NewMethodSet(tt).Lookup(nil, m) != nil {
+				return m
+			}
+		}
+	}
+	return ""
+}
+
+func basicKind(b *types.Basic) reflect.Kind {
+	switch b.Kind() {
+	case types.Bool, types.UntypedBool:
+		return reflect.Bool
+	case types.Int, types.UntypedInt:
+		return reflect.Int
+	case types.Int8:
+		return reflect.Int8
+	case types.Int16:
+		return reflect.Int16
+	case types.Int32, types.UntypedRune:
+		return reflect.Int32
+	case types.Int64:
+		return reflect.Int64
+	case types.Uint:
+		return reflect.Uint
+	case types.Uint8:
+		return reflect.Uint8
+	case types.Uint16:
+		return reflect.Uint16
+	case types.Uint32:
+		return reflect.Uint32
+	case types.Uint64:
+		return reflect.Uint64
+	case types.Uintptr:
+		return reflect.Uintptr
+	case types.Float32:
+		return reflect.Float32
+	case types.Float64, types.UntypedFloat:
+		return reflect.Float64
+	case types.Complex64:
+		return reflect.Complex64
+	case types.Complex128, types.UntypedComplex:
+		return reflect.Complex128
+	case types.String, types.UntypedString:
+		return reflect.String
+	case types.UnsafePointer:
+		return reflect.UnsafePointer
+	}
+	return reflect.Invalid
+}
+
+// reflectString writes t as reflect's Type.String does in a compiled
+// program: named types qualified by their package's name (main.point).
+func reflectString(t types.Type) string {
+	var b strings.Builder
+	writeReflect(&b, t)
+	return b.String()
+}
+
+func writeReflect(b *strings.Builder, t types.Type) {
+	switch t := types.Unalias(t).(type) {
+	case *types.Basic:
+		switch t.Kind() {
+		case types.Uint8:
+			b.WriteString("uint8")
+		case types.Int32:
+			b.WriteString("int32")
+		case types.UnsafePointer:
+			b.WriteString("unsafe.Pointer")
+		default:
+			b.WriteString(t.Name())
+		}
+	case *types.Named:
+		obj := t.Obj()
+		if obj.Pkg() != nil {
+			b.WriteString(obj.Pkg().Name() + ".")
+		}
+		b.WriteString(obj.Name())
+		if args := t.TypeArgs(); args != nil {
+			b.WriteByte('[')
+			for i := 0; i < args.Len(); i++ {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				writeReflect(b, args.At(i))
+			}
+			b.WriteByte(']')
+		}
+	case *types.Pointer:
+		b.WriteByte('*')
+		writeReflect(b, t.Elem())
+	case *types.Slice:
+		b.WriteString("[]")
+		writeReflect(b, t.Elem())
+	case *types.Array:
+		fmt.Fprintf(b, "[%d]", t.Len())
+		writeReflect(b, t.Elem())
+	case *types.Map:
+		b.WriteString("map[")
+		writeReflect(b, t.Key())
+		b.WriteByte(']')
+		writeReflect(b, t.Elem())
+	case *types.Chan:
+		switch t.Dir() {
+		case types.SendOnly:
+			b.WriteString("chan<- ")
+		case types.RecvOnly:
+			b.WriteString("<-chan ")
+		default:
+			b.WriteString("chan ")
+		}
+		writeReflect(b, t.Elem())
+	case *types.Signature:
+		b.WriteString("func(")
+		for i := 0; i < t.Params().Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			pt := t.Params().At(i).Type()
+			if t.Variadic() && i == t.Params().Len()-1 {
+				b.WriteString("...")
+				pt = pt.(*types.Slice).Elem()
+			}
+			writeReflect(b, pt)
+		}
+		b.WriteByte(')')
+		switch r := t.Results(); r.Len() {
+		case 0:
+		case 1:
+			b.WriteByte(' ')
+			writeReflect(b, r.At(0).Type())
+		default:
+			b.WriteString(" (")
+			for i := 0; i < r.Len(); i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				writeReflect(b, r.At(i).Type())
+			}
+			b.WriteByte(')')
+		}
+	case *types.Interface:
+		if t.NumMethods() == 0 {
+			b.WriteString("interface {}")
+			return
+		}
+		b.WriteString("interface { ")
+		for i := 0; i < t.NumMethods(); i++ {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			m := t.Method(i)
+			b.WriteString(m.Name())
+			sig := reflectString(m.Type())
+			b.WriteString(strings.TrimPrefix(sig, "func"))
+		}
+		b.WriteString(" }")
+	case *types.Struct:
+		if t.NumFields() == 0 {
+			b.WriteString("struct {}")
+			return
+		}
+		b.WriteString("struct { ")
+		for i := 0; i < t.NumFields(); i++ {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			f := t.Field(i)
+			if !f.Embedded() {
+				b.WriteString(f.Name() + " ")
+			}
+			writeReflect(b, f.Type())
+			if tag := t.Tag(i); tag != "" {
+				b.WriteString(" " + strconv.Quote(tag))
+			}
+		}
+		b.WriteString(" }")
+	case *types.TypeParam:
+		b.WriteString(t.Obj().Name())
+	default:
+		b.WriteString(types.TypeString(t, func(p *types.Package) string { return p.Name() }))
+	}
+}
+
+// registration is interpreted source registering the named types the cell
+// declares (see Registry.register): their reflect types, and functions
+// calling their fmt methods.
+func (w *walker) registration() string {
+	if w.c.reg == nil {
+		return ""
+	}
+	var b strings.Builder
+	decls := w.files[1].file
+	for _, d := range decls.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.TYPE || w.fset.File(g.Pos()) != w.files[1].tf {
+			continue
+		}
+		for _, s := range g.Specs {
+			ts := s.(*ast.TypeSpec)
+			if ts.TypeParams != nil || ts.Assign.IsValid() {
+				continue
+			}
+			tn, ok := w.info.Defs[ts.Name].(*types.TypeName)
+			if !ok {
+				continue
+			}
+			n, ok := tn.Type().(*types.Named)
+			if !ok || w.c.registered[n] {
+				continue
+			}
+			if _, isIface := n.Underlying().(*types.Interface); isIface {
+				continue
+			}
+			desc, bad := w.c.descOf(n)
+			if bad != "" || desc == nil {
+				continue
+			}
+			name := ts.Name.Name
+			fmt.Fprintf(&b, ";%s.Methods(%d, (*%s)(nil)", w.c.runtime, desc.id, name)
+			for i, m := range fmtMethods {
+				val, ptr := "nil", "nil"
+				sel, _, _ := types.LookupFieldOrMethod(n, true, w.pkg, m)
+				fn, isFunc := sel.(*types.Func)
+				if isFunc && fn.Signature().Recv() != nil {
+					recv := name
+					if isPointer(fn.Signature().Recv().Type()) && !valueMethod(n, m) {
+						recv = "*" + name
+					}
+					var lit string
+					if i == mFormat {
+						lit = fmt.Sprintf("func(v %s, s %s.State, c rune) { v.Format(s, c) }", recv, w.c.runtime)
+					} else {
+						lit = fmt.Sprintf("func(v %s) string { return v.%s() }", recv, m)
+					}
+					if strings.HasPrefix(recv, "*") {
+						ptr = lit
+					} else {
+						val = lit
+					}
+				}
+				fmt.Fprintf(&b, ", %s, %s", val, ptr)
+			}
+			b.WriteString(")\n")
+			w.newlyRegistered = append(w.newlyRegistered, n)
+		}
+	}
+	return b.String()
+}
+
+// valueMethod tells whether m is in the method set of n itself (not only
+// of *n).
+func valueMethod(n *types.Named, m string) bool {
+	return types.NewMethodSet(n).Lookup(nil, m) != nil
+}
