@@ -113,13 +113,25 @@ func (r *Report) Error() string {
 }
 
 // Hint is what to add to an error of the interpreter about the cell: for a
-// cell using generics, that its support of them is incomplete.
-func (r *Report) Hint() string {
+// cell using generics, where the error is one of those the interpreter
+// gives on generic code it cannot compile (not on the cell's own mistakes),
+// that its support of generics is incomplete.
+func (r *Report) Hint(msg string) string {
 	if r == nil || !r.Generic {
 		return ""
 	}
-	return " (the interpreter's support of generics is incomplete" + native + ")"
+	for _, m := range yaegiGenericErrors {
+		if strings.Contains(msg, m) {
+			return " (the interpreter's support of generics is incomplete" + native + ")"
+		}
+	}
+	return ""
 }
+
+// yaegiGenericErrors are what yaegi v0.16.1 says about generic code it
+// fails to compile (tried on valid programs).
+var yaegiGenericErrors = []string{"definition loop", "not a generic type", "undefined type for", "CFG post-order panic",
+	"nil type", "nil reflect type", "cannot use type func"}
 
 // Position maps a line and column of Source to the cell as written; a
 // position inside text the rewrite inserted maps to where it was inserted.

@@ -193,6 +193,19 @@ func (p *printer) catchPanic(v reflect.Value, method string) {
 	}
 }
 
+// pad writes s padded to the state's width, as fmt pads a pointer.
+func (p *printer) pad(s string) {
+	if w, ok := p.st.Width(); ok {
+		if p.st.Flag('-') {
+			fmt.Fprintf(p.w, "%-*s", w, s)
+		} else {
+			fmt.Fprintf(p.w, "%*s", w, s)
+		}
+		return
+	}
+	p.write(s)
+}
+
 // typeName is the type of v as %#v writes it.
 func typeName(v reflect.Value, d *desc) string {
 	if d != nil && d.str != "" {
@@ -388,12 +401,12 @@ func (p *printer) fmtPointer(v reflect.Value, d *desc) {
 			return
 		}
 		if u == 0 {
-			fmt.Fprintf(p.w, p.directive('s'), "<nil>")
+			p.pad("<nil>")
 			return
 		}
-		fmt.Fprintf(p.w, p.directive('p'), v.UnsafePointer())
+		p.pad("0x" + strconv.FormatUint(uint64(u), 16))
 	case 'p':
-		fmt.Fprintf(p.w, p.directive('p'), v.UnsafePointer())
+		p.pad("0x" + strconv.FormatUint(uint64(u), 16))
 	case 'b', 'o', 'd', 'x', 'X':
 		fmt.Fprintf(p.w, p.directive(p.verb), u)
 	default:

@@ -458,7 +458,7 @@ func (s *Session) run(ctx context.Context, c *cell.Cell, chunk, fallback *cell.C
 		}
 		if v, ok := p.Value.(string); ok && (v == "nil type" || v == "nil reflect type") {
 			// yaegi's compiler fails so on code it cannot type.
-			return errResult("CompileError", "internal error of the interpreter: "+v+s.report.Hint()), true
+			return errResult("CompileError", "internal error of the interpreter: "+v+s.report.Hint(v)), true
 		}
 		return s.panicResult(p, chunk), true
 	}
@@ -740,7 +740,8 @@ func (s *Session) compileError(err error, c *cell.Cell, chunk *cell.Chunk) repl.
 			msg = fmt.Sprintf("%d:%d: undefined: %s", line, col, ref.Name)
 		}
 	}
-	msg = explainGaps(msg, c, chunk, s.report.Position) + s.report.Hint()
+	msg = explainGaps(msg, c, chunk, s.report.Position)
+	msg += s.report.Hint(msg)
 	name := "CompileError"
 	for _, typeMsg := range []string{"mismatched types", "cannot use", "invalid operation", "cannot convert", "assignment mismatch"} {
 		if strings.Contains(msg, typeMsg) {
