@@ -59,6 +59,9 @@ func (w *walker) formatCall(n *ast.CallExpr, fn *types.Func, stack []ast.Node) {
 		if containsRune(vs, 'w') {
 			continue
 		}
+		if w.lostDynamicType(a, containsRune(vs, 'T')) {
+			continue
+		}
 		if method && containsRune(vs, 'T') {
 			t := typeOf(w.info, a)
 			if t != nil && mentionsCellType(t) {
@@ -70,11 +73,55 @@ func (w *walker) formatCall(n *ast.CallExpr, fn *types.Func, stack []ast.Node) {
 	}
 }
 
+// lostDynamicType refuses printing a value of an empty interface type (or
+// a type parameter) that may hold a value of a named non-struct type of a
+// cell: yaegi represents such a value as its underlying type, so neither
+// its name (%T) nor its fmt methods survive. It reports whether it refused.
+func (w *walker) lostDynamicType(x ast.Expr, typeVerb bool) bool {
+	t := typeOf(w.info, x)
+	if t == nil {
+		return false
+	}
+	if _, isParam := t.(*types.TypeParam); !isParam {
+		iface, ok := t.Underlying().(*types.Interface)
+		if !ok || !iface.Empty() || mentionsCellType(t) {
+			return false
+		}
+	}
+	for _, name := range w.cellTypeNames() {
+		tn := w.lookupType(name)
+		n, ok := tn.Type().(*types.Named)
+		if !ok || n.TypeParams() != nil {
+			continue
+		}
+		switch n.Underlying().(type) {
+		case *types.Struct, *types.Interface:
+			continue
+		}
+		if m := fmtMethodOf(n); typeVerb || m != "" {
+			what := "its name for %T"
+			if m != "" {
+				what = "its " + m + " method"
+			}
+			w.find(x.Pos(), "printing %s, of type %s, which may hold a %s (declared in a cell): the interpreter holds such a value as its underlying type %s, losing %s",
+				exprString(x), w.typeString(t), name, w.typeString(n.Underlying()), what)
+			return true
+		}
+	}
+	return false
+}
+
 // describeOperand wraps x, if its type is a cell's, in runtime.F.
 func (w *walker) describeOperand(x ast.Expr) {
 	tv, ok := w.info.Types[x]
 	if !ok || tv.Type == nil || !tv.IsValue() || !mentionsCellType(tv.Type) {
 		return
+	}
+	if n, ok := tv.Type.(*types.Named); ok {
+		if iface, ok := n.Underlying().(*types.Interface); ok && n.TypeParams() == nil {
+			w.describeDynamic(x, n, iface)
+			return
+		}
 	}
 	d, bad := w.c.descOf(tv.Type)
 	if bad != "" {
@@ -92,6 +139,48 @@ func (w *walker) describeOperand(x ast.Expr) {
 	w.edits = append(w.edits,
 		edit{off: from, end: from, text: w.c.runtime + ".F("},
 		edit{off: to, end: to, text: ", " + strconv.Itoa(d.id) + ")"})
+}
+
+// describeDynamic wraps x, of an interface type I a cell declares, in a
+// type switch on the cell's named types that implement I, each case
+// handing its value to runtime.F with its description: the interpreter
+// keeps the dynamic type of values in I (not in any), but loses it in the
+// call of a native function.
+func (w *walker) describeDynamic(x ast.Expr, n *types.Named, iface *types.Interface) {
+	var cases strings.Builder
+	for _, name := range w.cellTypeNames() {
+		tn := w.lookupType(name)
+		c, ok := tn.Type().(*types.Named)
+		if !ok || c.TypeParams() != nil || c == n {
+			continue
+		}
+		if _, isIface := c.Underlying().(*types.Interface); isIface {
+			continue
+		}
+		for _, t := range []types.Type{c, types.NewPointer(c)} {
+			if !types.Implements(t, iface) {
+				continue
+			}
+			d, bad := w.c.descOf(t)
+			if bad != "" || d == nil {
+				return
+			}
+			fmt.Fprintf(&cases, "case %s: return %s.F(goconcʹu, %d); ", w.typeString(t), w.c.runtime, d.id)
+			break // *c implements I too
+		}
+	}
+	if cases.Len() == 0 {
+		return // only structs: told apart by their reflect types
+	}
+	from, ok1 := w.offset(x.Pos())
+	to, ok2 := w.offset(x.End())
+	if !ok1 || !ok2 {
+		return
+	}
+	w.edits = append(w.edits,
+		edit{off: from, end: from, text: fmt.Sprintf("func(goconcʹv %s) any { switch goconcʹu := goconcʹv.(type) { %s}; return goconcʹv }(",
+			n.Obj().Name(), cases.String())},
+		edit{off: to, end: to, text: ")"})
 }
 
 func containsRune(rs []rune, r rune) bool {
