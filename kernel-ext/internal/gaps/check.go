@@ -32,6 +32,12 @@ type Checker struct {
 	descsByName map[string]*desc
 	// registered are the named types of cells whose registration ran.
 	registered map[*types.Named]bool
+	// boxed are the named non-struct types of cells whose values earlier
+	// cells put into empty interfaces (see walker.boxing).
+	boxed map[*types.Named]bool
+	// printsAnyT and printsAnyV tell that earlier cells print values of
+	// empty interfaces with %T, or otherwise.
+	printsAnyT, printsAnyV bool
 }
 
 // Options configure a Checker.
@@ -60,6 +66,7 @@ func NewChecker(opts Options) *Checker {
 		descs:       make(map[*types.Named]*desc),
 		descsByName: make(map[string]*desc),
 		registered:  make(map[*types.Named]bool),
+		boxed:       make(map[*types.Named]bool),
 	}
 }
 
@@ -274,7 +281,14 @@ func (c *Checker) Check(src string, imports map[string]string) *Report {
 		rep.Register = w.registration()
 	}
 	body := stmts.file.Decls[len(stmts.file.Decls)-1].(*ast.FuncDecl).Body
-	rep.commit = func() { c.commit(pkg, body, info, w.newlyRegistered) }
+	rep.commit = func() {
+		c.commit(pkg, body, info, w.newlyRegistered)
+		for n := range w.boxed {
+			c.boxed[n] = true
+		}
+		c.printsAnyT = c.printsAnyT || w.printsAnyT
+		c.printsAnyV = c.printsAnyV || w.printsAnyV
+	}
 	return rep
 }
 

@@ -76,6 +76,8 @@ func TestRefused(t *testing.T) {
 		{"reflect of a cell type", []string{"import \"reflect\"\ntype T struct{}\n_ = reflect.TypeOf(T{}).Name()"}, "3:5", "reflect.TypeOf of a value of type T"},
 		{"json of unexported fields", []string{"import \"encoding/json\"\ntype T struct{ A, b int }\n_, _ = json.Marshal(T{})"}, "3:8", "json.Marshal of a T, whose unexported fields"},
 		{"go:embed", []string{"import _ \"strings\"\n//go:embed x.txt\nvar s string"}, "2:1", "//go:embed is not supported"},
+		{"an any holding a Stringer of a named int", []string{"import \"fmt\"\ntype Color int\nfunc (c Color) String() string { return \"c\" }\nvar x any = Color(1)\nfmt.Println(x)"}, "5:13", "printing x, of type any, which may hold a Color"},
+		{"%T of an any holding a named float", []string{"import \"fmt\"\ntype F float64\nfunc show(v any) { fmt.Printf(\"%v %T\\n\", v, v) }", "show(F(2))"}, "1:6", "F(2) brings a F (declared in a cell) into an interface"},
 		{"several, in order", []string{"p := new(1)\nimport \"iter\"\n_ = p"}, "1:6", "new(1)"},
 	}
 	for _, tt := range tests {
@@ -121,6 +123,7 @@ func TestNotRefused(t *testing.T) {
 		{"a name that does not exist anywhere", []string{"import \"strings\"\n_ = strings.NoSuchThing"}},
 		{"time and strings of Go 1.22", []string{"import (\"strings\"; \"time\")\n_ = time.DateOnly\n_ = strings.Fields(\"a\")\n_ = 2 * time.Second"}},
 		{"reflect.DeepEqual of cell values", []string{"import \"reflect\"\ntype T struct{ a []int }\n_ = reflect.DeepEqual(T{}, T{})"}},
+		{"printing an any, no named non-struct type in one", []string{"import \"fmt\"\ntype Color int\nfunc (c Color) String() string { return \"c\" }\nvar x any = 3\nfmt.Println(x, Color(1), []Color{1})\nfmt.Printf(\"%T\\n\", x)"}},
 		{"json of exported fields", []string{"import \"encoding/json\"\ntype T struct{ A int `json:\"a\"` }\n_, _ = json.Marshal(T{})"}},
 	}
 	for _, tt := range tests {

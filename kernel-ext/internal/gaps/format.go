@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -76,7 +77,9 @@ func (w *walker) formatCall(n *ast.CallExpr, fn *types.Func, stack []ast.Node) {
 // lostDynamicType refuses printing a value of an empty interface type (or
 // a type parameter) that may hold a value of a named non-struct type of a
 // cell: yaegi represents such a value as its underlying type, so neither
-// its name (%T) nor its fmt methods survive. It reports whether it refused.
+// its name (%T) nor its fmt methods survive. "May hold" is: the session
+// put a value of that type into an empty interface somewhere (see boxing).
+// It reports whether it refused.
 func (w *walker) lostDynamicType(x ast.Expr, typeVerb bool) bool {
 	t := typeOf(w.info, x)
 	if t == nil {
@@ -88,27 +91,217 @@ func (w *walker) lostDynamicType(x ast.Expr, typeVerb bool) bool {
 			return false
 		}
 	}
-	for _, name := range w.cellTypeNames() {
-		tn := w.lookupType(name)
-		n, ok := tn.Type().(*types.Named)
-		if !ok || n.TypeParams() != nil {
-			continue
-		}
-		switch n.Underlying().(type) {
-		case *types.Struct, *types.Interface:
-			continue
-		}
+	if typeVerb {
+		w.printsAnyT = true
+	} else {
+		w.printsAnyV = true
+	}
+	for _, n := range w.boxedTypes() {
 		if m := fmtMethodOf(n); typeVerb || m != "" {
 			what := "its name for %T"
 			if m != "" {
 				what = "its " + m + " method"
 			}
 			w.find(x.Pos(), "printing %s, of type %s, which may hold a %s (declared in a cell): the interpreter holds such a value as its underlying type %s, losing %s",
-				exprString(x), w.typeString(t), name, w.typeString(n.Underlying()), what)
+				exprString(x), w.typeString(t), n.Obj().Name(), w.typeString(n.Underlying()), what)
 			return true
 		}
 	}
 	return false
+}
+
+// boxedTypes are the named non-struct types of cells whose values the
+// session puts into empty interfaces, sorted by name.
+func (w *walker) boxedTypes() []*types.Named {
+	var out []*types.Named
+	for n := range w.c.boxed {
+		out = append(out, n)
+	}
+	for n := range w.boxed {
+		if !w.c.boxed[n] {
+			out = append(out, n)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Obj().Name() < out[j].Obj().Name() })
+	return out
+}
+
+// boxing records the named non-struct cell types that x, of a type
+// mentioning them, brings into target when target is an empty interface
+// or a type parameter.
+func (w *walker) boxing(target types.Type, x ast.Expr) {
+	if target == nil {
+		return
+	}
+	if _, isParam := target.(*types.TypeParam); !isParam {
+		iface, ok := target.Underlying().(*types.Interface)
+		if !ok || !iface.Empty() {
+			return
+		}
+	}
+	w.boxingType(typeOf(w.info, x), x)
+}
+
+// boxingType records the types t brings into an empty interface at x, and
+// refuses it where an earlier cell prints values of empty interfaces in a
+// way such a value would lose (its name for %T, its fmt methods).
+func (w *walker) boxingType(t types.Type, x ast.Expr) {
+	var walk func(t types.Type, seen map[types.Type]bool)
+	walk = func(t types.Type, seen map[types.Type]bool) {
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		switch u := t.(type) {
+		case *types.Named:
+			if isCellPackage(u.Obj().Pkg()) {
+				switch u.Underlying().(type) {
+				case *types.Struct, *types.Interface:
+				default:
+					if w.boxed == nil {
+						w.boxed = map[*types.Named]bool{}
+					}
+					if !w.boxed[u] && !w.c.boxed[u] {
+						m := fmtMethodOf(u)
+						switch {
+						case w.c.printsAnyT:
+							w.find(x.Pos(), "%s brings a %s (declared in a cell) into an interface, where the interpreter holds it as its underlying type %s, and an earlier cell prints such values with %%T, whose name it would lose",
+								exprString(x), u.Obj().Name(), w.typeString(u.Underlying()))
+						case w.c.printsAnyV && m != "":
+							w.find(x.Pos(), "%s brings a %s (declared in a cell) into an interface, where the interpreter holds it as its underlying type %s, and an earlier cell prints such values, whose %s method it would lose",
+								exprString(x), u.Obj().Name(), w.typeString(u.Underlying()), m)
+						}
+					}
+					w.boxed[u] = true
+				}
+			}
+			walk(u.Underlying(), seen)
+		case *types.Pointer:
+			walk(u.Elem(), seen)
+		case *types.Slice:
+			walk(u.Elem(), seen)
+		case *types.Array:
+			walk(u.Elem(), seen)
+		case *types.Map:
+			walk(u.Key(), seen)
+			walk(u.Elem(), seen)
+		case *types.Chan:
+			walk(u.Elem(), seen)
+		case *types.Struct:
+			for i := 0; i < u.NumFields(); i++ {
+				walk(u.Field(i).Type(), seen)
+			}
+		}
+	}
+	walk(t, map[types.Type]bool{})
+}
+
+// boxingNode finds where n brings values into empty interfaces: an
+// assignment, a declaration, a call of a function other than fmt's, a
+// composite literal, a return, a send, an instantiation.
+func (w *walker) boxingNode(n ast.Node, stack []ast.Node) {
+	switch n := n.(type) {
+	case *ast.AssignStmt:
+		if len(n.Lhs) == len(n.Rhs) {
+			for i := range n.Lhs {
+				w.boxing(typeOf(w.info, n.Lhs[i]), n.Rhs[i])
+			}
+		}
+	case *ast.ValueSpec:
+		if n.Type != nil {
+			for _, v := range n.Values {
+				w.boxing(typeOf(w.info, n.Type), v)
+			}
+		}
+	case *ast.CallExpr:
+		if fn := calledFunc(ast.Unparen(n.Fun), w.info); fn != nil {
+			if _, isPrint := printing[fullName(fn)]; isPrint {
+				return // described where they are printed
+			}
+		}
+		sig, ok := typeOf(w.info, n.Fun).(*types.Signature)
+		if !ok {
+			return
+		}
+		for i, a := range n.Args {
+			var pt types.Type
+			switch {
+			case sig.Variadic() && i >= sig.Params().Len()-1:
+				pt = sig.Params().At(sig.Params().Len() - 1).Type()
+				if !n.Ellipsis.IsValid() {
+					pt = pt.(*types.Slice).Elem()
+				}
+			case i < sig.Params().Len():
+				pt = sig.Params().At(i).Type()
+			}
+			w.boxing(pt, a)
+		}
+	case *ast.CompositeLit:
+		t := typeOf(w.info, n)
+		if t == nil {
+			return
+		}
+		for i, e := range n.Elts {
+			kv, isKV := e.(*ast.KeyValueExpr)
+			switch u := t.Underlying().(type) {
+			case *types.Slice:
+				if isKV {
+					e = kv.Value
+				}
+				w.boxing(u.Elem(), e)
+			case *types.Array:
+				if isKV {
+					e = kv.Value
+				}
+				w.boxing(u.Elem(), e)
+			case *types.Map:
+				if isKV {
+					w.boxing(u.Key(), kv.Key)
+					w.boxing(u.Elem(), kv.Value)
+				}
+			case *types.Struct:
+				if isKV {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						if f, ok := w.info.Uses[id].(*types.Var); ok {
+							w.boxing(f.Type(), kv.Value)
+						}
+					}
+				} else if i < u.NumFields() {
+					w.boxing(u.Field(i).Type(), e)
+				}
+			}
+		}
+	case *ast.ReturnStmt:
+		var sig *types.Signature
+	outer:
+		for i := len(stack) - 1; i >= 0; i-- {
+			switch f := stack[i].(type) {
+			case *ast.FuncLit:
+				sig, _ = typeOf(w.info, f).(*types.Signature)
+				break outer
+			case *ast.FuncDecl:
+				if obj := w.info.Defs[f.Name]; obj != nil {
+					sig, _ = obj.Type().(*types.Signature)
+				}
+				break outer
+			}
+		}
+		if sig != nil && sig.Results().Len() == len(n.Results) {
+			for i, r := range n.Results {
+				w.boxing(sig.Results().At(i).Type(), r)
+			}
+		}
+	case *ast.SendStmt:
+		if ch, ok := typeOf(w.info, n.Chan).Underlying().(*types.Chan); ok {
+			w.boxing(ch.Elem(), n.Value)
+		}
+	case *ast.Ident:
+		if inst, ok := w.info.Instances[n]; ok {
+			for i := 0; i < inst.TypeArgs.Len(); i++ {
+				w.boxingType(inst.TypeArgs.At(i), n)
+			}
+		}
+	}
 }
 
 // describeOperand wraps x, if its type is a cell's, in runtime.F.

@@ -31,6 +31,12 @@ type walker struct {
 	// assigned counts, per variable, the assignments other than its
 	// declaration (see the defer rule).
 	assigned map[types.Object]bool
+	// boxed are the named non-struct cell types this cell puts into empty
+	// interfaces (see boxing).
+	boxed map[*types.Named]bool
+	// printsAnyT and printsAnyV tell that the cell prints values of empty
+	// interfaces (or type parameters) with %T, or otherwise.
+	printsAnyT, printsAnyV bool
 	// newlyRegistered are the types whose registration Register holds.
 	newlyRegistered []*types.Named
 	regSrc          strings.Builder
@@ -72,8 +78,22 @@ func (w *walker) run() {
 	for _, f := range w.files[1:] {
 		w.collectAssignments(f.file)
 	}
+	w.walk(w.boxingNode) // before the rules: printing depends on it
 	for _, f := range w.files[1:] {
 		w.embedRule(f.file)
+	}
+	w.walk(w.node)
+	w.resultRule()
+	sort.SliceStable(w.rep.Findings, func(i, j int) bool {
+		a, b := w.rep.Findings[i], w.rep.Findings[j]
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+}
+
+// walk calls visit on every node of the cell's declarations and
+// statements, with its ancestors.
+func (w *walker) walk(visit func(n ast.Node, stack []ast.Node)) {
+	for _, f := range w.files[1:] {
 		for _, d := range f.file.Decls {
 			if w.fset.File(d.Pos()) != f.tf {
 				continue // the imports the check added
@@ -84,17 +104,12 @@ func (w *walker) run() {
 					stack = stack[:len(stack)-1]
 					return true
 				}
-				w.node(n, stack)
+				visit(n, stack)
 				stack = append(stack, n)
 				return true
 			})
 		}
 	}
-	w.resultRule()
-	sort.SliceStable(w.rep.Findings, func(i, j int) bool {
-		a, b := w.rep.Findings[i], w.rep.Findings[j]
-		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
-	})
 }
 
 // resultRule describes the cell's result expression, when its type is a
