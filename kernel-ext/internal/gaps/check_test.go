@@ -63,8 +63,9 @@ func TestRefused(t *testing.T) {
 		{"defer of a call", []string{"import (\"fmt\"; \"time\")\nfunc f() {\n\tstart := time.Now()\n\tdefer fmt.Println(time.Since(start))\n}"}, "4:20", "defer evaluates the arguments"},
 		{"deferred literal using a loop variable", []string{"import \"fmt\"\nfunc f() {\n\tfor i := 0; i < 3; i++ {\n\t\tdefer func() { fmt.Print(i) }()\n\t}\n}"}, "4:28", "a function literal deferred in a loop uses i"},
 		{"go with a value receiver changed later", []string{"type C struct{ n int }\nfunc (c C) Show() {}\nfunc f() {\n\tc := C{1}\n\tgo c.Show()\n\tc.n = 2\n}"}, "5:5", "go copies the receiver c"},
-		{"type switch on any", []string{"type P struct{}\nvar v any = P{}\nswitch v.(type) {\ncase P:\n}"}, "4:6", "type switch case P on a value of type any"},
-		{"type assertion on error", []string{"type E struct{}\nfunc (E) Error() string { return \"e\" }\nfunc f() error { return E{} }\n_, ok := f().(E)\n_ = ok"}, "4:15", "type assertion E on a value of type error"},
+		{"type switch on error", []string{"type E struct{}\nfunc (E) Error() string { return \"e\" }\nfunc f() error { return E{} }\nswitch f().(type) {\ncase E:\n}"}, "5:6", "type switch case E on a value of type error"},
+		{"type assertion on error", []string{"type E struct{}\nfunc (E) Error() string { return \"e\" }\nfunc f() error { return E{} }\nfunc g() bool { _, ok := f().(E); return ok }"}, "4:31", "type assertion to E of a value of type error"},
+		{"comma-ok assertion in a statement of the cell", []string{"type P struct{}\nfunc f() any { return P{} }\np, ok := f().(P)\n_, _ = p, ok"}, "3:10", "the comma-ok type assertion to P in a statement of the cell"},
 		{"errors.As with a cell type", []string{"import \"errors\"\ntype E struct{}\nfunc (*E) Error() string { return \"e\" }\nvar e *E\n_ = errors.As(nil, &e)"}, "5:5", "errors.As with a target of type **E"},
 		{"errors.Is with a cell value", []string{"import \"errors\"\ntype E struct{}\nfunc (E) Error() string { return \"e\" }\n_ = errors.Is(nil, E{})"}, "4:5", "errors.Is with a target of type E"},
 		{"errors.Is and an Unwrap method", []string{"import \"errors\"\nvar ErrX = errors.New(\"x\")\ntype W struct{ err error }\nfunc (w *W) Error() string { return \"w\" }\nfunc (w *W) Unwrap() error { return w.err }",
@@ -78,6 +79,7 @@ func TestRefused(t *testing.T) {
 		{"go:embed", []string{"import _ \"strings\"\n//go:embed x.txt\nvar s string"}, "2:1", "//go:embed is not supported"},
 		{"an any holding a Stringer of a named int", []string{"import \"fmt\"\ntype Color int\nfunc (c Color) String() string { return \"c\" }\nvar x any = Color(1)\nfmt.Println(x)"}, "5:13", "printing x, of type any, which may hold a Color"},
 		{"%T of an any holding a named float", []string{"import \"fmt\"\ntype F float64\nfunc show(v any) { fmt.Printf(\"%v %T\\n\", v, v) }", "show(F(2))"}, "1:6", "F(2) brings a F (declared in a cell) into an interface"},
+		{"range with a value over a map of channels", []string{"cs := map[string]chan int{}\nfor k, c := range cs {\n\t_, _ = k, c\n}"}, "2:1", "range with a value over a map[string]chan int fails"},
 		{"several, in order", []string{"p := new(1)\nimport \"iter\"\n_ = p"}, "1:6", "new(1)"},
 	}
 	for _, tt := range tests {
@@ -114,6 +116,8 @@ func TestNotRefused(t *testing.T) {
 		{"defer in a loop copying its variable", []string{"import \"fmt\"\nfunc f() {\n\tfor i := 0; i < 3; i++ {\n\t\tn := i\n\t\tdefer fmt.Print(n)\n\t}\n}"}},
 		{"go with arguments", []string{"func show(v int) {}\nfunc f() { for i := 0; i < 3; i++ { go show(i) } }"}},
 		{"type switch on native types", []string{"func kind(v any) string {\n\tswitch v.(type) {\n\tcase int:\n\t\treturn \"int\"\n\tcase string, []byte:\n\t\treturn \"s\"\n\t}\n\treturn \"\"\n}"}},
+		{"type switch and assertions on any", []string{"type P struct{ x int }\nfunc f() any { return P{} }\nswitch q := f().(type) {\ncase P:\n\t_ = q\n}\np := f().(P)\nif p, ok := f().(P); ok {\n\t_ = p\n}\nfunc g() bool { _, ok := f().(P); return ok }\n_ = p"}},
+		{"pointer assertion on error in a func", []string{"type E struct{}\nfunc (*E) Error() string { return \"e\" }\nfunc f() error { return &E{} }\nfunc g() bool { _, ok := f().(*E); return ok }"}},
 		{"type switch on a cell interface", []string{"type Shape interface{ Area() float64 }\ntype Sq struct{ s float64 }\nfunc (q Sq) Area() float64 { return q.s }\nvar sh Shape = Sq{1}\nswitch sh.(type) {\ncase Sq:\n}"}},
 		{"errors of cell types returned", []string{"import (\"errors\"; \"fmt\")\ntype E struct{ s string }\nfunc (e E) Error() string { return e.s }\nvar ErrNF = errors.New(\"nf\")\nfunc f() error { return E{\"x\"} }\nfunc g() error { return fmt.Errorf(\"g: %w\", ErrNF) }\n_ = errors.Is(g(), ErrNF)\nfmt.Println(f())"}},
 		{"error field assigned", []string{"type E struct{}\nfunc (E) Error() string { return \"e\" }\ntype R struct{ err error }\nvar r R\nr.err = E{}"}},
@@ -180,6 +184,28 @@ func TestExplicitTypeArguments(t *testing.T) {
 	}
 	if l, c := rep.Position(2, 8); l != 2 || c != 8 { // inside the inserted [int]
 		t.Errorf("Position(2, 8) = %d:%d, want 2:8", l, c)
+	}
+}
+
+// TestTypeSwitchBinding checks that a type switch on an any, with cases
+// of cell types, gets a variable (yaegi matches no such case without one).
+func TestTypeSwitchBinding(t *testing.T) {
+	rep := checkCells(t, "type P struct{}\nfunc f() any { return P{} }\nswitch f().(type) {\ncase P:\n}")
+	if rep.Refused() || !strings.Contains(rep.Source, "switch goconcʹts := f().(type) {") {
+		t.Errorf("refused %v, source:\n%s", rep.Refused(), rep.Source)
+	}
+}
+
+// TestRangeOfChannels checks the rewrite of a range with a value over a
+// slice of channels, which yaegi fails to run.
+func TestRangeOfChannels(t *testing.T) {
+	rep := checkCells(t, "func merge(cs ...<-chan int) {\n\tfor _, c := range cs {\n\t\tgo func() { <-c }()\n\t}\n}")
+	if rep.Refused() || !strings.Contains(rep.Source, "for goconcʹi := range cs { c := cs[goconcʹi];\n") {
+		t.Errorf("refused %v, source:\n%s", rep.Refused(), rep.Source)
+	}
+	rep = checkCells(t, "cs := []chan int{}\nfor i, c := range cs {\n\t_, _ = i, c\n}")
+	if rep.Refused() || !strings.Contains(rep.Source, "for i := range cs { c := cs[i];") {
+		t.Errorf("refused %v, source:\n%s", rep.Refused(), rep.Source)
 	}
 }
 

@@ -276,6 +276,7 @@ func (w *walker) node(n ast.Node, stack []ast.Node) {
 			if _, ok := coreType(t).(*types.Signature); ok {
 				w.find(n.X.Pos(), "range over a function (an iterator, Go 1.23) is not supported by the interpreter")
 			}
+			w.rangeOfChannels(n, t)
 		}
 	case *ast.FuncDecl:
 		if n.Type.TypeParams != nil {
@@ -295,23 +296,10 @@ func (w *walker) node(n ast.Node, stack []ast.Node) {
 		w.genericValue(n, stack)
 	case *ast.TypeAssertExpr:
 		if n.Type != nil { // not the x.(type) of a switch
-			w.assertion(n.X, n.Type, "type assertion")
+			w.assertion(n, stack)
 		}
 	case *ast.TypeSwitchStmt:
-		var x ast.Expr
-		switch a := n.Assign.(type) {
-		case *ast.AssignStmt:
-			x = a.Rhs[0].(*ast.TypeAssertExpr).X
-		case *ast.ExprStmt:
-			x = a.X.(*ast.TypeAssertExpr).X
-		}
-		for _, cc := range n.Body.List {
-			for _, t := range cc.(*ast.CaseClause).List {
-				if w.assertion(x, t, "type switch case") {
-					return
-				}
-			}
-		}
+		w.typeSwitch(n)
 	case *ast.DeferStmt:
 		w.deferred(n.Call, "defer")
 		w.deferredLiteral(n, stack)
@@ -332,6 +320,126 @@ func (w *walker) node(n ast.Node, stack []ast.Node) {
 			}
 		}
 	}
+}
+
+// rangeOfChannels handles a range with a value variable over a slice,
+// array or map of channels, which yaegi fails to run (a panic in reflect).
+// Over a slice named by a variable the loop does not assign, it becomes a
+// range over the indexes reading each element, the same loop; otherwise
+// it is refused.
+func (w *walker) rangeOfChannels(n *ast.RangeStmt, t types.Type) {
+	if n.Value == nil {
+		return
+	}
+	if id, ok := n.Value.(*ast.Ident); ok && id.Name == "_" {
+		return
+	}
+	var elem types.Type
+	switch u := coreType(t).(type) {
+	case *types.Slice:
+		elem = u.Elem()
+	case *types.Array:
+		elem = u.Elem()
+	case *types.Map:
+		elem = u.Elem()
+	case *types.Pointer:
+		if a, ok := u.Elem().Underlying().(*types.Array); ok {
+			elem = a.Elem()
+		}
+	}
+	if elem == nil {
+		return
+	}
+	if _, isChan := elem.Underlying().(*types.Chan); !isChan {
+		return
+	}
+	_, isSlice := coreType(t).(*types.Slice)
+	if isSlice && n.Tok == token.DEFINE && w.stableIn(n.X, n.Body) {
+		key := "goconcʹi"
+		if k, ok := n.Key.(*ast.Ident); ok && k.Name != "_" {
+			key = k.Name
+		}
+		from, ok1 := w.offset(n.Key.Pos())
+		to, ok2 := w.offset(n.X.Pos())
+		body, ok3 := w.offset(n.Body.Lbrace + 1)
+		if ok1 && ok2 && ok3 {
+			w.edits = append(w.edits,
+				edit{off: from, end: to, text: key + " := range "},
+				edit{off: body, end: body, text: " " + n.Value.(*ast.Ident).Name + " := " + w.src[to:w.mustOffset(n.X.End())] + "[" + key + "];"})
+			return
+		}
+	}
+	w.find(n.Pos(), "range with a value over a %s fails in the interpreter (a panic in reflect); range over the indexes and read each channel, for i := range cs { c := cs[i]; … }",
+		w.typeString(t))
+}
+
+// stableIn tells whether x, a variable or a chain of its fields, keeps
+// its value through body: body assigns neither it nor a prefix of it, does
+// not take their address, and, for a field chain (which a pointer may
+// reach), calls no function.
+func (w *walker) stableIn(x ast.Expr, body ast.Node) bool {
+	var chain []string // "b", "b.subs"
+	for e := x; ; {
+		switch v := e.(type) {
+		case *ast.Ident:
+			chain = append(chain, v.Name)
+		case *ast.SelectorExpr:
+			if sel := w.info.Selections[v]; sel == nil || sel.Kind() != types.FieldVal {
+				return false
+			}
+			chain = append(chain, types.ExprString(v))
+			e = v.X
+			continue
+		default:
+			return false
+		}
+		break
+	}
+	_, plain := x.(*ast.Ident)
+	hits := func(e ast.Expr) bool {
+		s := types.ExprString(ast.Unparen(e))
+		for _, c := range chain {
+			if s == c || strings.HasPrefix(s, c+".") || strings.HasPrefix(s, c+"[") {
+				return true
+			}
+		}
+		return false
+	}
+	stable := true
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if hits(l) {
+					stable = false
+				}
+			}
+		case *ast.IncDecStmt:
+			if hits(n.X) {
+				stable = false
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND && hits(n.X) {
+				stable = false
+			}
+		case *ast.CallExpr:
+			if !plain {
+				_, builtin := w.info.Uses[identOf(n.Fun)].(*types.Builtin)
+				tv := w.info.Types[n.Fun]
+				if !builtin && !tv.IsType() {
+					stable = false
+				}
+			}
+		}
+		return stable
+	})
+	return stable
+}
+
+// mustOffset is the cell offset of pos, which must be the cell's.
+func (w *walker) mustOffset(pos token.Pos) int {
+	off, _ := w.offset(pos)
+	return off
 }
 
 // coreType is t's underlying type, or the common underlying type of a type
@@ -670,24 +778,113 @@ func (w *walker) toError(target types.Type, x ast.Expr, what string) {
 	}
 }
 
-// assertion refuses a type assertion (or switch case) to a type declared
-// in a cell, of a value whose interface type the interpreter does not
-// define: any, error, fmt.Stringer, … It reports whether it refused.
-func (w *walker) assertion(x, typ ast.Expr, what string) bool {
+// operandKind classifies the interface type of the operand of a type
+// assertion or switch, for the rules below: yaegi keeps the types of cells
+// in the values of interfaces cells declare, and in those of empty
+// interfaces (with its quirks), but loses them in the values of native
+// interfaces with methods (error, fmt.Stringer, …), which it wraps.
+func operandKind(t types.Type) (cellIface, empty bool) {
+	if n, ok := t.(*types.Named); ok && isCellPackage(n.Obj().Pkg()) {
+		return true, false
+	}
+	if _, isParam := t.(*types.TypeParam); isParam {
+		return false, true
+	}
+	iface, ok := t.Underlying().(*types.Interface)
+	return false, ok && iface.Empty()
+}
+
+// assertion refuses a type assertion to a type declared in a cell that
+// the interpreter gets wrong: of a value of a native interface with
+// methods (error, …) to a non-pointer type, and the comma-ok form in a
+// plain statement of the cell (which yaegi fails to compile).
+func (w *walker) assertion(n *ast.TypeAssertExpr, stack []ast.Node) {
+	xt, t := typeOf(w.info, n.X), typeOf(w.info, n.Type)
+	if xt == nil || t == nil || !mentionsCellType(t) {
+		return
+	}
+	cellIface, empty := operandKind(xt)
+	if cellIface {
+		return
+	}
+	if !empty && !isPointer(t) {
+		w.find(n.Type.Pos(), "type assertion to %s of a value of type %s: the interpreter loses the type of a value of a cell's type held in %s, so the assertion fails",
+			w.typeString(t), w.typeString(xt), w.typeString(xt))
+		return
+	}
+	if len(stack) >= 2 {
+		parent := stack[len(stack)-1]
+		commaOK := false
+		switch p := parent.(type) {
+		case *ast.AssignStmt:
+			commaOK = len(p.Lhs) == 2
+		case *ast.ValueSpec:
+			commaOK = len(p.Names) == 2
+		}
+		if commaOK && w.plainStatement(stack[:len(stack)-1]) {
+			w.find(n.Pos(), "the comma-ok type assertion to %s in a statement of the cell fails to compile in the interpreter; it works in a function, or as if v, ok := x.(T); ok { … }",
+				w.typeString(t))
+		}
+	}
+}
+
+// plainStatement tells whether the node at the end of stack (a statement
+// or a declaration's spec) is one of the cell's own: at the top level of
+// its statements or declarations, not in a function or a block.
+func (w *walker) plainStatement(stack []ast.Node) bool {
+	switch len(stack) {
+	case 1: // a GenDecl of the declarations
+		_, ok := stack[0].(*ast.GenDecl)
+		return ok
+	case 2: // the func wrapping the statements, its body
+		fd, ok := stack[0].(*ast.FuncDecl)
+		return ok && w.fset.File(fd.Pos()) == w.files[2].tf
+	}
+	return false
+}
+
+// typeSwitch refuses a type switch with cases of cell types on a value of
+// a native interface with methods, and gives a type switch on an empty
+// interface without a variable one: without it, yaegi matches no case of
+// a cell's type.
+func (w *walker) typeSwitch(n *ast.TypeSwitchStmt) {
+	var x ast.Expr
+	var bound bool
+	switch a := n.Assign.(type) {
+	case *ast.AssignStmt:
+		x, bound = a.Rhs[0].(*ast.TypeAssertExpr).X, true
+	case *ast.ExprStmt:
+		x = a.X.(*ast.TypeAssertExpr).X
+	}
 	xt := typeOf(w.info, x)
-	t := typeOf(w.info, typ)
-	if xt == nil || t == nil {
-		return false
+	if xt == nil {
+		return
 	}
-	if n, ok := xt.(*types.Named); ok && isCellPackage(n.Obj().Pkg()) {
-		return false // an interface declared in a cell keeps its values' types
+	cellIface, empty := operandKind(xt)
+	if cellIface {
+		return
 	}
-	if _, ok := xt.Underlying().(*types.Interface); !ok || !mentionsCellType(t) {
-		return false
+	var cellCase ast.Expr
+	for _, cc := range n.Body.List {
+		for _, t := range cc.(*ast.CaseClause).List {
+			if tt := typeOf(w.info, t); tt != nil && mentionsCellType(tt) && cellCase == nil {
+				cellCase = t
+			}
+		}
 	}
-	w.find(typ.Pos(), "%s %s on a value of type %s: the interpreter loses the types declared in cells of the values it holds in interfaces it does not define (any, error, fmt.Stringer, …), so the %s fails",
-		what, w.typeString(t), w.typeString(xt), what)
-	return true
+	if cellCase == nil {
+		return
+	}
+	if !empty {
+		w.find(cellCase.Pos(), "type switch case %s on a value of type %s: the interpreter loses the type of a value of a cell's type held in %s, so the case never matches",
+			w.typeString(typeOf(w.info, cellCase)), w.typeString(xt), w.typeString(xt))
+		return
+	}
+	if !bound {
+		if off, ok := w.offset(x.Pos()); ok {
+			w.edits = append(w.edits, edit{off: off, end: off, text: "goconcʹts := "})
+		}
+	}
 }
 
 // genericValue refuses a generic function used as a value (not called):

@@ -1,0 +1,37 @@
+// The Go blog's pipelines: gen, sq and a sum stage, connected by channels.
+package main
+
+import "fmt"
+
+func gen(nums ...int) <-chan int {
+	out := make(chan int)
+	go func() {
+		for _, n := range nums {
+			out <- n
+		}
+		close(out)
+	}()
+	return out
+}
+
+func sq(in <-chan int) <-chan int {
+	out := make(chan int)
+	go func() {
+		for n := range in {
+			out <- n * n
+		}
+		close(out)
+	}()
+	return out
+}
+
+func main() {
+	for n := range sq(sq(gen(1, 2, 3))) {
+		fmt.Println(n)
+	}
+	total := 0
+	for n := range sq(gen(1, 2, 3, 4, 5)) {
+		total += n
+	}
+	fmt.Println("sum of squares:", total)
+}
