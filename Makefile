@@ -81,6 +81,8 @@ test-go:
 	$(GO) test -short ./...
 	@# The symbol tables cells see are generated: regenerate them and diff.
 	$(GO) test -run '^TestGeneratedCurrent$$' ./kernel-ext/internal/symbols/
+	@# So is the table of the standard library's names the interpreter lacks.
+	$(GO) test -run '^TestAPITableCurrent$$' ./kernel-ext/internal/gaps/
 	@# A short fuzz run of the wire decoder and the frame parser, from the
 	@# checked-in seed corpus (hostile frames must never crash the kernel).
 	@# Budgets are execution counts, not durations: Go 1.26's fuzz coordinator

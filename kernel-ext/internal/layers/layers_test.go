@@ -21,7 +21,7 @@ var (
 	yaegi          = []string{"github.com/traefik/yaegi/..."}
 	gonumPlot      = []string{"gonum.org/v1/plot/..."}
 	zmq            = []string{"github.com/go-zeromq/..."}
-	evaluation     = []string{mod + "kernel-ext/internal/session", mod + "kernel-ext/internal/cell", mod + "kernel-ext/internal/symbols/...", mod + "kernel-ext/internal/worker", "github.com/traefik/yaegi/..."}
+	evaluation     = []string{mod + "kernel-ext/internal/session", mod + "kernel-ext/internal/cell", mod + "kernel-ext/internal/gaps", mod + "kernel-ext/internal/symbols/...", mod + "kernel-ext/internal/worker", "github.com/traefik/yaegi/..."}
 	kernelParts    = []string{mod + "kernel-ext/internal/jupyter", mod + "kernel-ext/internal/kernel", mod + "kernel-ext/internal/supervisor", mod + "kernel-ext/internal/worker", mod + "kernel-ext/internal/workerproto", mod + "kernel-ext/internal/kernelspec"}
 	goconcInternal = []string{mod + "kernel-ext/internal/..."}
 )
@@ -64,6 +64,8 @@ var rules = []rule{
 		"native cells are built and run by the Go toolchain: the package links no interpreter, no plotting and no session"},
 	{mod + "kernel-ext/internal/cell", join(yaegi, zmq, gonumPlot, goconcInternal), []string{mod + "kernel-ext/internal/cell"},
 		"the cell rewriter is pure syntax: go/parser and go/scanner only"},
+	{mod + "kernel-ext/internal/gaps", join(zmq, gonumPlot, goconcInternal), []string{mod + "kernel-ext/internal/gaps", mod + "kernel-ext/internal/cell"},
+		"the check of cells reads the cell and yaegi's tables; it knows nothing of the session or the kernel"},
 }
 
 type rule = struct {
