@@ -205,3 +205,33 @@ func TestPositionsAfterRewrite(t *testing.T) {
 		t.Errorf("traceback:\n%s", tb)
 	}
 }
+
+// TestPrintingConcurrently prints values of cell types from many
+// goroutines while later cells register types (run it with -race).
+func TestPrintingConcurrently(t *testing.T) {
+	s, out := newSession(t)
+	ctx := context.Background()
+	if r := s.Execute(ctx, printDecls); r.Err != nil {
+		t.Fatalf("declarations: %s: %s", r.Err.Name, r.Err.Value)
+	}
+	r := s.Execute(ctx, `import "sync"
+var wg sync.WaitGroup
+lines := make([]string, 40)
+for i := range 40 {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var v any = point{i, i}
+		lines[i] = fmt.Sprintf("%v %+v %T %v", point{i, 1}, v, v, []Color{Red, Green})
+	}()
+}
+wg.Wait()
+fmt.Println(lines[0], lines[39])`)
+	if r.Err != nil {
+		t.Fatalf("%s: %s", r.Err.Name, r.Err.Value)
+	}
+	want := "{0 1} {x:0 y:0} main.point [Red Green] {39 1} {x:39 y:39} main.point [Red Green]\n"
+	if got := out.take(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
