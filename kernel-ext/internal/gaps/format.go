@@ -479,12 +479,42 @@ func (c *Checker) structure(d *desc, t types.Type) {
 func fmtMethodOf(t types.Type) string {
 	for _, m := range fmtMethods {
 		for _, tt := range []types.Type{t, types.NewPointer(t)} {
-			if types.NewMethodSet(tt).Lookup(nil, m) != nil {
+			if fmtMethod(tt, m) != nil {
 				return m
 			}
 		}
 	}
 	return ""
+}
+
+// fmtMethod returns the method m of t's method set if it has the
+// signature fmt calls: String() string, Error() string, GoString() string,
+// Format(fmt.State, rune).
+func fmtMethod(t types.Type, m string) *types.Func {
+	sel := types.NewMethodSet(t).Lookup(nil, m)
+	if sel == nil {
+		return nil
+	}
+	fn, ok := sel.Obj().(*types.Func)
+	if !ok {
+		return nil
+	}
+	sig := fn.Signature()
+	if m == "Format" {
+		if sig.Params().Len() != 2 || sig.Results().Len() != 0 {
+			return nil
+		}
+		st, ok := sig.Params().At(0).Type().(*types.Named)
+		r, ok2 := sig.Params().At(1).Type().(*types.Basic)
+		if !ok || !ok2 || st.Obj().Pkg() == nil || st.Obj().Pkg().Path() != "fmt" || st.Obj().Name() != "State" || r.Kind() != types.Int32 {
+			return nil
+		}
+		return fn
+	}
+	if sig.Params().Len() != 0 || sig.Results().Len() != 1 || !types.Identical(sig.Results().At(0).Type(), types.Typ[types.String]) {
+		return nil
+	}
+	return fn
 }
 
 func basicKind(b *types.Basic) reflect.Kind {
@@ -700,13 +730,14 @@ func (w *walker) registration() string {
 			fmt.Fprintf(&b, ";%s.Methods(%d, (*%s)(nil)", w.c.runtime, desc.id, name)
 			for i, m := range fmtMethods {
 				val, ptr := "nil", "nil"
-				sel, _, _ := types.LookupFieldOrMethod(n, true, w.pkg, m)
-				fn, isFunc := sel.(*types.Func)
-				if isFunc && fn.Signature().Recv() != nil {
-					recv := name
-					if isPointer(fn.Signature().Recv().Type()) && !valueMethod(n, m) {
-						recv = "*" + name
-					}
+				recv := ""
+				switch {
+				case fmtMethod(n, m) != nil:
+					recv = name
+				case fmtMethod(types.NewPointer(n), m) != nil:
+					recv = "*" + name
+				}
+				if recv != "" {
 					var lit string
 					if i == mFormat {
 						lit = fmt.Sprintf("func(v %s, s %s.State, c rune) { v.Format(s, c) }", recv, w.c.runtime)
@@ -726,10 +757,4 @@ func (w *walker) registration() string {
 		}
 	}
 	return b.String()
-}
-
-// valueMethod tells whether m is in the method set of n itself (not only
-// of *n).
-func valueMethod(n *types.Named, m string) bool {
-	return types.NewMethodSet(n).Lookup(nil, m) != nil
 }

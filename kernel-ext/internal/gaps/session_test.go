@@ -73,6 +73,8 @@ type Shape interface{ Area() float64 }
 type circle struct{ r float64 }
 func (c circle) Area() float64 { return c.r }
 type car struct{ C Color; name string }
+type odd struct{ n int }
+func (o odd) String(prefix string) string { return prefix }
 func mkErr() error { return myErr{7} }
 var _ = errors.New`
 
@@ -107,6 +109,7 @@ fmt.Printf("%v %T %T\n", shapes, shapes[0], shapes)`, "[{1}] main.circle []main.
 fmt.Printf("%v %+v %T\n", v, v, v)`, "{3 4} {x:3 y:4} main.point\n"},
 		{`fmt.Println([]any{point{1, 2}, 3, "s"})`, "[{1 2} 3 s]\n"},
 		{`fmt.Print(point{1, 2}, "\n")`, "{1 2}\n"},
+		{`fmt.Println(odd{3}, odd{4}.String("s"))`, "{3} s\n"},
 		{`s := fmt.Sprint(point{1, 2}) + fmt.Sprintln(pt{1, 1})
 fmt.Print(s)`, "{1 2}(1,1)\n"},
 		{`fmt.Println(fmt.Errorf("wrap: %v", point{1, 2}))`, "wrap: {1 2}\n"},
