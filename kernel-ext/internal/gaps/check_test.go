@@ -80,6 +80,7 @@ func TestRefused(t *testing.T) {
 		{"an any holding a Stringer of a named int", []string{"import \"fmt\"\ntype Color int\nfunc (c Color) String() string { return \"c\" }\nvar x any = Color(1)\nfmt.Println(x)"}, "5:13", "printing x, of type any, which may hold a Color"},
 		{"%T of an any holding a named float", []string{"import \"fmt\"\ntype F float64\nfunc show(v any) { fmt.Printf(\"%v %T\\n\", v, v) }", "show(F(2))"}, "1:6", "F(2) brings a F (declared in a cell) into an interface"},
 		{"range with a value over a map of channels", []string{"cs := map[string]chan int{}\nfor k, c := range cs {\n\t_, _ = k, c\n}"}, "2:1", "range with a value over a map[string]chan int fails"},
+		{"a nil pointer of a cell type as an error", []string{"type E struct{}\nfunc (*E) Error() string { return \"e\" }\nfunc find() *E { return nil }\nfunc g() error { return find() }"}, "4:25", "converting find(), a *E that may be nil, to error"},
 		{"several, in order", []string{"p := new(1)\nimport \"iter\"\n_ = p"}, "1:6", "new(1)"},
 	}
 	for _, tt := range tests {
@@ -120,6 +121,7 @@ func TestNotRefused(t *testing.T) {
 		{"pointer assertion on error in a func", []string{"type E struct{}\nfunc (*E) Error() string { return \"e\" }\nfunc f() error { return &E{} }\nfunc g() bool { _, ok := f().(*E); return ok }"}},
 		{"type switch on a cell interface", []string{"type Shape interface{ Area() float64 }\ntype Sq struct{ s float64 }\nfunc (q Sq) Area() float64 { return q.s }\nvar sh Shape = Sq{1}\nswitch sh.(type) {\ncase Sq:\n}"}},
 		{"errors of cell types returned", []string{"import (\"errors\"; \"fmt\")\ntype E struct{ s string }\nfunc (e E) Error() string { return e.s }\nvar ErrNF = errors.New(\"nf\")\nfunc f() error { return E{\"x\"} }\nfunc g() error { return fmt.Errorf(\"g: %w\", ErrNF) }\n_ = errors.Is(g(), ErrNF)\nfmt.Println(f())"}},
+		{"pointers of cell types as errors that cannot be nil", []string{"type E struct{ s string }\nfunc (e *E) Error() string { return e.s }\nfunc f() error { return &E{\"x\"} }\nfunc g() error { e := &E{}; e.s = \"y\"; return e }\nfunc h() error { return new(E) }"}},
 		{"error field assigned", []string{"type E struct{}\nfunc (E) Error() string { return \"e\" }\ntype R struct{ err error }\nvar r R\nr.err = E{}"}},
 		{"method values of pointers", []string{"type C struct{ n int }\nfunc (c *C) Inc() { c.n++ }\nc := &C{}\nf := c.Inc\nf()\nc.n = 3"}},
 		{"a pasted program", []string{"package main\n\nimport \"fmt\"\n\ntype point struct{ x, y int }\n\nfunc main() {\n\tfmt.Println(point{1, 2})\n}\n"}},

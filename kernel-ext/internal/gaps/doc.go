@@ -56,6 +56,9 @@
 //	errors.As to a cell type, errors.Is with a     a panic, or false silently: the
 //	  cell-type target, and errors.Is/As/Unwrap     interpreter's errors are wrappers
 //	  while a cell type has Unwrap, Is or As        without those methods
+//	a pointer of a cell type that may be nil       a nil error, where Go's is non-nil
+//	  converted to error (or another native         (err != nil is false), silently
+//	  interface with methods)
 //	fmt.Errorf's %w of a cell's concrete type      "%!w(struct {…})", silently
 //	reflect.TypeOf/ValueOf of a cell's type        no name, no methods, fields renamed
 //	json, xml and gob encoding of a cell struct    its unexported fields are encoded,

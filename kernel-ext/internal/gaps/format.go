@@ -135,11 +135,59 @@ func (w *walker) boxing(target types.Type, x ast.Expr) {
 	}
 	if _, isParam := target.(*types.TypeParam); !isParam {
 		iface, ok := target.Underlying().(*types.Interface)
-		if !ok || !iface.Empty() {
+		if !ok {
+			return
+		}
+		if !iface.Empty() {
+			w.nilPointerRule(target, x)
 			return
 		}
 	}
 	w.boxingType(typeOf(w.info, x), x)
+}
+
+// nilPointerRule refuses converting a pointer of a cell type that may be
+// nil to a native interface with methods (error, fmt.Stringer, …): in Go a
+// nil *E makes a non-nil error, the interpreter makes a nil one (the
+// classic err != nil gotcha comes out the other way).
+func (w *walker) nilPointerRule(target types.Type, x ast.Expr) {
+	if n, ok := target.(*types.Named); ok && isCellPackage(n.Obj().Pkg()) {
+		return // a cell's interface keeps typed nils
+	}
+	t := typeOf(w.info, x)
+	p, ok := t.(*types.Pointer)
+	if !ok || !mentionsCellType(p.Elem()) || !w.maybeNil(x) {
+		return
+	}
+	w.find(x.Pos(), "converting %s, a %s that may be nil, to %s: in Go a nil %s makes a non-nil %s, the interpreter makes a nil one",
+		exprString(x), w.typeString(t), w.typeString(target), w.typeString(t), w.typeString(target))
+}
+
+// maybeNil tells whether the pointer x may be nil: it is not &T{…}, &v,
+// new(T), nor a variable defined by one of them and never assigned again.
+func (w *walker) maybeNil(x ast.Expr) bool {
+	x = ast.Unparen(x)
+	switch e := x.(type) {
+	case *ast.UnaryExpr:
+		if e.Op == token.AND { // &T{…} or &v
+			return false
+		}
+	case *ast.CallExpr:
+		if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok {
+			if b, ok := w.info.Uses[id].(*types.Builtin); ok && b.Name() == "new" {
+				return false
+			}
+		}
+	case *ast.Ident:
+		v, ok := w.info.Uses[e].(*types.Var)
+		if !ok || w.assigned[v] {
+			return true
+		}
+		if init := w.definitions[v]; init != nil {
+			return w.maybeNil(init)
+		}
+	}
+	return true
 }
 
 // boxingType records the types t brings into an empty interface at x, and

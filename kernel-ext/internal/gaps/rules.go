@@ -28,9 +28,11 @@ type walker struct {
 	imports map[string]string
 
 	edits []edit
-	// assigned counts, per variable, the assignments other than its
-	// declaration (see the defer rule).
-	assigned map[types.Object]bool
+	// assigned marks the variables assigned other than at their
+	// declaration (see the defer rule); definitions are the values that
+	// define variables declared with one (x := v, var x = v).
+	assigned    map[types.Object]bool
+	definitions map[types.Object]ast.Expr
 	// boxed are the named non-struct cell types this cell puts into empty
 	// interfaces (see boxing).
 	boxed map[*types.Named]bool
@@ -75,6 +77,7 @@ func (w *walker) position(pos token.Pos) (int, int) {
 func (w *walker) run() {
 	w.importRules()
 	w.assigned = map[types.Object]bool{}
+	w.definitions = map[types.Object]ast.Expr{}
 	for _, f := range w.files[1:] {
 		w.collectAssignments(f.file)
 	}
@@ -183,13 +186,24 @@ func (w *walker) collectAssignments(f *ast.File) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
-			for _, l := range n.Lhs {
+			for i, l := range n.Lhs {
 				if n.Tok == token.DEFINE {
 					if id, ok := l.(*ast.Ident); ok && w.info.Defs[id] != nil {
+						if len(n.Lhs) == len(n.Rhs) {
+							w.definitions[w.info.Defs[id]] = n.Rhs[i]
+						}
 						continue // declared here
 					}
 				}
 				mark(l)
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == len(n.Values) {
+				for i, id := range n.Names {
+					if obj := w.info.Defs[id]; obj != nil {
+						w.definitions[obj] = n.Values[i]
+					}
+				}
 			}
 		case *ast.IncDecStmt:
 			mark(n.X)
