@@ -38,6 +38,10 @@ type Checker struct {
 	// printsAnyT and printsAnyV tell that earlier cells print values of
 	// empty interfaces with %T, or otherwise.
 	printsAnyT, printsAnyV bool
+	// boxedAll and assertedIfaces are the walker's of the same names, of
+	// earlier cells.
+	boxedAll       map[*types.Named]bool
+	assertedIfaces []types.Type
 }
 
 // Options configure a Checker.
@@ -67,6 +71,7 @@ func NewChecker(opts Options) *Checker {
 		descsByName: make(map[string]*desc),
 		registered:  make(map[*types.Named]bool),
 		boxed:       make(map[*types.Named]bool),
+		boxedAll:    make(map[*types.Named]bool),
 	}
 }
 
@@ -285,6 +290,18 @@ func (c *Checker) Check(src string, imports map[string]string) *Report {
 		c.commit(pkg, body, info, w.newlyRegistered)
 		for n := range w.boxed {
 			c.boxed[n] = true
+		}
+		for n := range w.boxedAll {
+			c.boxedAll[n] = true
+		}
+	next:
+		for _, t := range w.assertedIfaces {
+			for _, old := range c.assertedIfaces {
+				if types.Identical(old, t) {
+					continue next
+				}
+			}
+			c.assertedIfaces = append(c.assertedIfaces, t)
 		}
 		c.printsAnyT = c.printsAnyT || w.printsAnyT
 		c.printsAnyV = c.printsAnyV || w.printsAnyV

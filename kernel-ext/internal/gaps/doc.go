@@ -49,6 +49,11 @@
 //	  interface with methods) with cases of cell    assertion fails
 //	  types; an assertion to a cell's non-pointer
 //	  type of such a value
+//	an assertion (or case) of an empty interface's  never matches, silently
+//	  value to a cell's interface type, or to a
+//	  native one (fmt.Stringer, error, …) once the
+//	  session puts a cell type implementing it into
+//	  an empty interface
 //	the comma-ok assertion to a cell type in a     "nil type"
 //	  statement of the cell
 //	a cell's type converted, declared or assigned  an error without its Error method

@@ -202,6 +202,9 @@ func (w *walker) boxingType(t types.Type, x ast.Expr) {
 		seen[t] = true
 		switch u := t.(type) {
 		case *types.Named:
+			if isCellPackage(u.Obj().Pkg()) && u.TypeParams() == nil {
+				w.boxingAny(u, x)
+			}
 			if isCellPackage(u.Obj().Pkg()) {
 				switch u.Underlying().(type) {
 				case *types.Struct, *types.Interface:
@@ -242,6 +245,30 @@ func (w *walker) boxingType(t types.Type, x ast.Expr) {
 		}
 	}
 	walk(t, map[types.Type]bool{})
+}
+
+// boxingAny records that the cell puts values of the cell type n into
+// empty interfaces, and refuses it where an earlier cell asserts such
+// values to an interface n implements (see assertedIfaces).
+func (w *walker) boxingAny(n *types.Named, x ast.Expr) {
+	if w.boxedAll == nil {
+		w.boxedAll = map[*types.Named]bool{}
+	}
+	if !w.boxedAll[n] && !w.c.boxedAll[n] {
+		for _, iface := range w.c.assertedIfaces {
+			if implementsEither(n, iface) {
+				w.find(x.Pos(), "%s brings a %s (declared in a cell) into an interface, and an earlier cell asserts such values to %s, which the interpreter does not see %s implement",
+					exprString(x), n.Obj().Name(), w.typeString(iface), n.Obj().Name())
+				break
+			}
+		}
+	}
+	w.boxedAll[n] = true
+}
+
+func implementsEither(n *types.Named, iface types.Type) bool {
+	it, ok := iface.Underlying().(*types.Interface)
+	return ok && (types.Implements(n, it) || types.Implements(types.NewPointer(n), it))
 }
 
 // boxingNode finds where n brings values into empty interfaces: an

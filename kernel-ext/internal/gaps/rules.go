@@ -39,6 +39,11 @@ type walker struct {
 	// printsAnyT and printsAnyV tell that the cell prints values of empty
 	// interfaces (or type parameters) with %T, or otherwise.
 	printsAnyT, printsAnyV bool
+	// boxedAll are the named types of cells whose values the cell puts
+	// into empty interfaces; assertedIfaces the interface types with
+	// methods the cell asserts values of empty interfaces to.
+	boxedAll       map[*types.Named]bool
+	assertedIfaces []types.Type
 	// newlyRegistered are the types whose registration Register holds.
 	newlyRegistered []*types.Named
 	regSrc          strings.Builder
@@ -814,11 +819,20 @@ func operandKind(t types.Type) (cellIface, empty bool) {
 // plain statement of the cell (which yaegi fails to compile).
 func (w *walker) assertion(n *ast.TypeAssertExpr, stack []ast.Node) {
 	xt, t := typeOf(w.info, n.X), typeOf(w.info, n.Type)
-	if xt == nil || t == nil || !mentionsCellType(t) {
+	if xt == nil || t == nil {
+		return
+	}
+	if !mentionsCellType(t) {
+		if _, empty := operandKind(xt); empty {
+			w.interfaceOfAny(n.Type, t, "type assertion")
+		}
 		return
 	}
 	cellIface, empty := operandKind(xt)
 	if cellIface {
+		return
+	}
+	if empty && w.interfaceOfAny(n.Type, t, "type assertion") {
 		return
 	}
 	if !empty && !isPointer(t) {
@@ -857,6 +871,41 @@ func (w *walker) plainStatement(stack []ast.Node) bool {
 	return false
 }
 
+// interfaceOfAny refuses asserting a value of an empty interface to an
+// interface type with methods (or a case of one) where the interpreter
+// gets it wrong: to an interface a cell declares always, and to a native
+// one (fmt.Stringer, error, …) when the session puts into empty interfaces
+// values of cell types implementing it: yaegi does not see that they do.
+// It records the native interface (see boxingAny) and reports whether it
+// refused.
+func (w *walker) interfaceOfAny(at ast.Expr, t types.Type, what string) bool {
+	iface, ok := t.Underlying().(*types.Interface)
+	if !ok || iface.Empty() {
+		return false
+	}
+	if n, ok := t.(*types.Named); ok && isCellPackage(n.Obj().Pkg()) {
+		w.find(at.Pos(), "%s to %s, an interface declared in a cell, of a value of an empty interface: the interpreter does not see that the value implements it", what, w.typeString(t))
+		return true
+	}
+	w.assertedIfaces = append(w.assertedIfaces, t)
+	var names []*types.Named
+	for n := range w.c.boxedAll {
+		names = append(names, n)
+	}
+	for n := range w.boxedAll {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool { return names[i].Obj().Name() < names[j].Obj().Name() })
+	for _, n := range names {
+		if implementsEither(n, t) {
+			w.find(at.Pos(), "%s to %s of a value of an empty interface, which may hold a %s (declared in a cell): the interpreter does not see that it implements %s",
+				what, w.typeString(t), n.Obj().Name(), w.typeString(t))
+			return true
+		}
+	}
+	return false
+}
+
 // typeSwitch refuses a type switch with cases of cell types on a value of
 // a native interface with methods, and gives a type switch on an empty
 // interface without a variable one: without it, yaegi matches no case of
@@ -881,7 +930,14 @@ func (w *walker) typeSwitch(n *ast.TypeSwitchStmt) {
 	var cellCase ast.Expr
 	for _, cc := range n.Body.List {
 		for _, t := range cc.(*ast.CaseClause).List {
-			if tt := typeOf(w.info, t); tt != nil && mentionsCellType(tt) && cellCase == nil {
+			tt := typeOf(w.info, t)
+			if tt == nil {
+				continue
+			}
+			if empty && w.interfaceOfAny(t, tt, "type switch case") {
+				return
+			}
+			if mentionsCellType(tt) && cellCase == nil {
 				cellCase = t
 			}
 		}
