@@ -491,6 +491,16 @@ func boolInt(b bool) int {
 // (a registered struct, a pointer to one, or a composite holding
 // interfaces), nil for a type fmt prints right by itself.
 func (r *Registry) describe(t reflect.Type) *desc {
+	gen := r.gen.Load()
+	if c, ok := r.described.Load(t); ok && c.(cached).gen == gen {
+		return c.(cached).d
+	}
+	d := r.describeType(t)
+	r.described.Store(t, cached{gen, d})
+	return d
+}
+
+func (r *Registry) describeType(t reflect.Type) *desc {
 	if r.empty() {
 		if t.Kind() == reflect.Struct && t.Name() == "valueInterface" && t.PkgPath() == yaegiInterp {
 			return &desc{dynamic: true}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -30,6 +31,16 @@ type Registry struct {
 	mu     sync.RWMutex
 	descs  []*desc
 	byType map[reflect.Type]*desc // nil value: ambiguous
+	// described caches describe's answers (nil included) for the
+	// generation gen of the registry, which each registration advances:
+	// fmt's replacements ask for every operand.
+	described sync.Map // reflect.Type → cached
+	gen       atomic.Int64
+}
+
+type cached struct {
+	gen int64
+	d   *desc
 }
 
 // NewRegistry returns an empty Registry.
@@ -201,6 +212,7 @@ func (r *Registry) register(id int, typ any, fns ...any) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.gen.Add(1)
 	if old, ok := r.byType[rt]; ok && old != d {
 		r.byType[rt] = nil // two types of cells with the same fields
 		return
