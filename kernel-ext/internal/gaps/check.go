@@ -84,6 +84,7 @@ type Finding struct {
 	Msg string
 }
 
+// String is "line:col: msg".
 func (f Finding) String() string { return fmt.Sprintf("%d:%d: %s", f.Line, f.Col, f.Msg) }
 
 // Report is the outcome of checking one cell.

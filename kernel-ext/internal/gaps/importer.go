@@ -81,9 +81,7 @@ func (im *importer) Import(path string) (*types.Package, error) {
 	}
 	im.filled[path] = true
 	if src, ok := im.sources[path]; ok {
-		if err := im.fromSource(pkg, src); err != nil {
-			return nil, err
-		}
+		im.fromSource(pkg, src)
 	}
 	im.fromTable(pkg)
 	pkg.MarkComplete()
@@ -108,17 +106,17 @@ func (im *importer) shell(p string) *types.Package {
 	return pkg
 }
 
-// fromSource type-checks one of yaegi's generic sources into pkg.
-func (im *importer) fromSource(pkg *types.Package, src string) error {
+// fromSource type-checks one of yaegi's generic sources into pkg; a source
+// that does not parse leaves pkg with its table's symbols only.
+func (im *importer) fromSource(pkg *types.Package, src string) {
 	f, err := parser.ParseFile(im.fset, pkg.Path()+".go", src, parser.SkipObjectResolution)
 	if err != nil {
-		return fmt.Errorf("package %s: %w", pkg.Path(), err)
+		return
 	}
 	conf := types.Config{Importer: im, Error: func(error) {}, GoVersion: "go1.22"}
 	check := types.NewChecker(&conf, im.fset, pkg, nil)
 	_ = check.Files([]*ast.File{f}) // errors of the source do not matter here
 	im.inSource[pkg] = true
-	return nil
 }
 
 // constantType is the reflect type of go/constant values, which yaegi's

@@ -232,7 +232,8 @@ func basic(v reflect.Value) any {
 	return nil
 }
 
-// child describes the children of d: field i, or the element.
+// fieldOf names field i of v, described by d (nil: by reflection), and
+// tells whether Go would see it exported.
 func fieldOf(d *desc, v reflect.Value, i int) (name string, fd *desc, exported bool) {
 	if d != nil && len(d.fields) == v.NumField() {
 		f := d.fields[i]
@@ -242,6 +243,7 @@ func fieldOf(d *desc, v reflect.Value, i int) (name string, fd *desc, exported b
 	return f.Name, nil, f.IsExported()
 }
 
+// elemOf and keyOf describe the elements and keys of d's values.
 func elemOf(d *desc) *desc {
 	if d == nil {
 		return nil

@@ -107,17 +107,6 @@ func (m *methodSet) get(ptr bool, i int) reflect.Value {
 	return m.val[i]
 }
 
-func (m *methodSet) any() bool {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	for i := 0; i < numMethods; i++ {
-		if m.val[i].IsValid() || m.ptr[i].IsValid() {
-			return true
-		}
-	}
-	return false
-}
-
 // add records d, giving it an id.
 func (r *Registry) add(d *desc) *desc {
 	r.mu.Lock()
