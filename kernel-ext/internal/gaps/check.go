@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/goconc/goconc/kernel-ext/internal/cell"
 )
 
 // Checker type-checks the cells of one session, each in the context of the
@@ -188,7 +186,7 @@ type cellFile struct {
 // ". path", as cell.Imports.Names gives them).
 func (c *Checker) Check(src string, imports map[string]string) *Report {
 	rep := &Report{Source: src, src: src}
-	impSrc, declSrc, stmtSrc, err := cell.Sections(src)
+	impSrc, declSrc, stmtSrc, err := sections(src)
 	if err != nil {
 		return rep // the cell's syntax error is reported by its parse
 	}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goconc/goconc/kernel-ext/internal/cell"
 	"github.com/traefik/yaegi/stdlib"
 )
 
@@ -32,7 +31,7 @@ func newTestChecker() *Checker {
 
 // importsOf returns the imports a cell makes, by name.
 func importsOf(code string) map[string]string {
-	imp, _, _, err := cell.Sections(code)
+	imp, _, _, err := sections(code)
 	out := map[string]string{}
 	if err != nil {
 		return out
