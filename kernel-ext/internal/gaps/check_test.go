@@ -84,6 +84,7 @@ func TestRefused(t *testing.T) {
 		{"an any asserted to a cell's interface", []string{"type Shape interface{ Area() float64 }\nfunc f(v any) bool { _, ok := v.(Shape); return ok }"}, "2:34", "type assertion to Shape, an interface declared in a cell"},
 		{"an any holding a cell type asserted to fmt.Stringer", []string{"import (\"container/list\"; \"fmt\")\ntype S struct{}\nfunc (S) String() string { return \"s\" }\nl := list.New()\nl.PushBack(S{})\nfunc f(v any) bool { _, ok := v.(fmt.Stringer); return ok }"}, "6:34", "type assertion to fmt.Stringer of a value of an empty interface, which may hold a S"},
 		{"a cell type into an any after an assertion to fmt.Stringer", []string{"import (\"container/list\"; \"fmt\")\ntype S struct{}\nfunc (S) String() string { return \"s\" }\nfunc f(v any) bool { _, ok := v.(fmt.Stringer); return ok }", "l := list.New()\nl.PushBack(S{})"}, "2:12", "S{} brings a S (declared in a cell) into an interface, and an earlier cell asserts such values to fmt.Stringer"},
+		{"a type redefined", []string{"type point struct{ x int }", "type point struct{ x, y int }"}, "1:6", "type point is declared by an earlier cell as struct { x int }"},
 		{"several, in order", []string{"p := new(1)\nimport \"iter\"\n_ = p"}, "1:6", "new(1)"},
 	}
 	for _, tt := range tests {
@@ -126,6 +127,7 @@ func TestNotRefused(t *testing.T) {
 		{"errors of cell types returned", []string{"import (\"errors\"; \"fmt\")\ntype E struct{ s string }\nfunc (e E) Error() string { return e.s }\nvar ErrNF = errors.New(\"nf\")\nfunc f() error { return E{\"x\"} }\nfunc g() error { return fmt.Errorf(\"g: %w\", ErrNF) }\n_ = errors.Is(g(), ErrNF)\nfmt.Println(f())"}},
 		{"pointers of cell types as errors that cannot be nil", []string{"type E struct{ s string }\nfunc (e *E) Error() string { return e.s }\nfunc f() error { return &E{\"x\"} }\nfunc g() error { e := &E{}; e.s = \"y\"; return e }\nfunc h() error { return new(E) }"}},
 		{"an any of native values asserted to native interfaces", []string{"import (\"io\"; \"strings\")\ntype S struct{}\nvar v any = strings.NewReader(\"x\")\n_, ok := v.(io.Reader)\nswitch q := v.(type) {\ncase io.Reader, error:\n\t_ = q\n}\n_ = ok"}},
+		{"a type declared again the same", []string{"type node struct{ v int; next *node }\nfunc (n *node) Len() int { return 1 }", "type node struct{ v int; next *node }\nfunc (n *node) Len() int { return 2 }"}},
 		{"error field assigned", []string{"type E struct{}\nfunc (E) Error() string { return \"e\" }\ntype R struct{ err error }\nvar r R\nr.err = E{}"}},
 		{"method values of pointers", []string{"type C struct{ n int }\nfunc (c *C) Inc() { c.n++ }\nc := &C{}\nf := c.Inc\nf()\nc.n = 3"}},
 		{"a pasted program", []string{"package main\n\nimport \"fmt\"\n\ntype point struct{ x, y int }\n\nfunc main() {\n\tfmt.Println(point{1, 2})\n}\n"}},

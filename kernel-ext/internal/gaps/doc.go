@@ -74,6 +74,7 @@
 //	  one into an empty interface
 //	printing a generic type with fmt methods;      String not called; %T of *gaps.Value
 //	  %T of a cell type in a log.Logger method
+//	a type declared again with another definition  the first definition kept, silently
 //	range with a value over a map or array of      a panic in reflect
 //	  channels (over a slice: rewritten)
 //

@@ -305,6 +305,7 @@ func (w *walker) node(n ast.Node, stack []ast.Node) {
 		if n.TypeParams != nil {
 			w.rep.Generic = true
 		}
+		w.redefinition(n, stack)
 		if n.Assign.IsValid() && n.TypeParams != nil {
 			w.find(n.Pos(), "a generic type alias (Go 1.24) is not supported by the interpreter")
 		}
@@ -459,6 +460,28 @@ func (w *walker) stableIn(x ast.Expr, body ast.Node) bool {
 func (w *walker) mustOffset(pos token.Pos) int {
 	off, _ := w.offset(pos)
 	return off
+}
+
+// redefinition refuses a package-level type that an earlier cell declared
+// with another definition: yaegi keeps the first one and ignores the new
+// one (values of the type then have the old fields).
+func (w *walker) redefinition(n *ast.TypeSpec, stack []ast.Node) {
+	if len(stack) != 1 || n.Assign.IsValid() {
+		return // not package level, or an alias
+	}
+	old, ok := w.c.objs[n.Name.Name].(*types.TypeName)
+	if !ok {
+		return
+	}
+	tn, ok := w.info.Defs[n.Name].(*types.TypeName)
+	if !ok {
+		return
+	}
+	oldDef, newDef := reflectString(old.Type().Underlying()), reflectString(tn.Type().Underlying())
+	if oldDef != newDef {
+		w.find(n.Name.Pos(), "type %s is declared by an earlier cell as %s; the interpreter keeps that definition and ignores a new one (use another name, or %%restart)",
+			n.Name.Name, strings.ReplaceAll(oldDef, "main.", ""))
+	}
 }
 
 // coreType is t's underlying type, or the common underlying type of a type
