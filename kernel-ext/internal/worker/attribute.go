@@ -19,7 +19,11 @@ import (
 // log) then tells whose it is by comparing the writer's label set with the
 // running cell's, pointer to pointer: what a goroutine of an earlier cell
 // prints while a later cell runs is marked as such, not passed off as the
-// later cell's output. While no cell runs, the supervisor marks all output.
+// later cell's output. While no cell runs, every line of a cell's goroutine
+// is marked too: the supervisor marks what reaches it while no cell runs,
+// but the pipes and the event channel are not ordered with each other, so a
+// line written just after a cell ended can still be drained into that
+// cell's output, and only the mark made here tells it apart.
 
 // goroutineLabels returns the profiler label set of the calling goroutine,
 // nil when it has none. The runtime provides it to runtime/pprof under this
@@ -60,7 +64,7 @@ func (m markingWriter) Write(p []byte) (int, error) {
 	}
 	m.s.mu.Lock()
 	run := m.s.run
-	foreign := run != nil && run.tag != tag
+	foreign := run == nil || run.tag != tag
 	m.s.mu.Unlock()
 	if !foreign {
 		return m.w.Write(p)

@@ -69,7 +69,8 @@ func TestOutputOfEarlierCellsIsMarked(t *testing.T) {
 	})
 	tell("while cell 1 runs\n")
 
-	// While no cell runs, the supervisor marks output: passed on as is.
+	// While no cell runs, a cell's goroutine is marked as well: its line
+	// may still reach the supervisor before the end of the cell it follows.
 	s.mu.Lock()
 	s.run = nil
 	s.mu.Unlock()
@@ -96,7 +97,7 @@ func TestOutputOfEarlierCellsIsMarked(t *testing.T) {
 	// A goroutine no cell started (the worker's own) is never marked.
 	write("untagged\n")
 
-	want := "cell 1 itself\nwhile cell 1 runs\nwhile idle\n" +
+	want := "cell 1 itself\nwhile cell 1 runs\n" + foreignMark + "while idle\n" +
 		foreignMark + "late one\n" + foreignMark + "late two\n" +
 		"cell 2 itself\ncell 2's goroutine\nuntagged\n"
 	if got := out.take(); got != want {
