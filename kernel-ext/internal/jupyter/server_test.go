@@ -217,6 +217,30 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// logged waits until the log holds every one of wants. Each socket drops
+// on its own goroutine, which counts the drop before it logs it, so a
+// count seen complete does not mean every line is written yet.
+func logged(t *testing.T, logs *syncBuffer, wants ...string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		missing := ""
+		for _, want := range wants {
+			if !strings.Contains(logs.String(), want) {
+				missing = want
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("log lacks %s:\n%s", missing, logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // checkReply verifies the header fields the server must set on a message
 // answering req.
 func checkReply(t *testing.T, got *Message, req *Message, msgType string) {
@@ -355,11 +379,7 @@ func TestServerEndToEnd(t *testing.T) {
 			t.Fatalf("delivered %+v, want the good request", got.Header)
 		}
 		eventually(t, "4 drops", func() bool { return srv.Dropped() == before+4 })
-		for _, want := range []string{"reason=\"bad signature\"", "reason=malformed", "socket=control"} {
-			if !strings.Contains(logs.String(), want) {
-				t.Errorf("log lacks %s:\n%s", want, logs)
-			}
-		}
+		logged(t, logs, "reason=\"bad signature\"", "reason=malformed", "socket=control")
 	})
 
 	t.Run("replayed msg_id dropped", func(t *testing.T) {
@@ -388,9 +408,7 @@ func TestServerEndToEnd(t *testing.T) {
 			t.Fatalf("replay delivered on control: %+v", m.Header)
 		default:
 		}
-		if !strings.Contains(logs.String(), "reason=replay") {
-			t.Errorf("log lacks the replay:\n%s", logs)
-		}
+		logged(t, logs, "reason=replay")
 	})
 
 	// jupyter_client's kernel manager and client share a session id with
